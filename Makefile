@@ -15,7 +15,7 @@ export DBT_PROFILES_DIR := $(CURDIR)/.dbt
 # Each target keeps its own dbt artifacts, so switching keeps partial parsing.
 export DBT_TARGET_PATH := target-$(CDP_TARGET)
 
-.PHONY: help venv build test test-fast bench lint docs clean lock
+.PHONY: help venv build test bench lint docs clean lock
 
 help:
 	@echo "make build   set up .venv, load the sample data, dbt build (CDP_TARGET=$(CDP_TARGET))"
@@ -38,6 +38,31 @@ venv: $(STAMP) .dbt/profiles.yml
 .dbt/profiles.yml: profiles.example.yml
 	@mkdir -p .dbt
 	cp profiles.example.yml $@
+
+DBT := $(BIN)/dbt
+
+build: venv
+	$(BIN)/cdp sample --target $(CDP_TARGET)
+	$(DBT) build $(DBT_ARGS)
+	$(BIN)/python -m cdp.summary --target $(CDP_TARGET)
+
+# Everything CI checks: lint, the Python tests, and the dbt project built
+# and tested on DuckDB and on Postgres (skipped with a notice when no server
+# answers, a failure when CI=true).
+test: venv lint
+	$(BIN)/python -m pytest
+
+lint: venv
+	$(BIN)/ruff check src tests/python
+	$(BIN)/ruff format --check src tests/python
+	$(BIN)/sqlfluff lint models analyses
+
+docs: venv
+	$(DBT) docs generate --static
+	@echo "docs: $(DBT_TARGET_PATH)/static_index.html"
+
+bench: venv
+	$(BIN)/python -m cdp.bench
 
 lock:
 	rm -rf /tmp/cdp-lock-venv && $(PYTHON) -m venv /tmp/cdp-lock-venv

@@ -5,16 +5,16 @@ with
 rejected as (
 
     {% for staged in staged_tables() %}
-    select
-        '{{ staged.source }}' as source_name,
-        '{{ staged.table }}' as table_name,
-        _natural_key as natural_key,
-        _reject_reason as reject_reason,
-        _loaded_at as loaded_at,
-        _raw_row as raw_row
-    from {{ ref('base_' ~ staged.source ~ '__' ~ staged.table) }}
-    where _reject_reason is not null
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ staged.source }}' as source_name,
+            '{{ staged.table }}' as table_name,
+            _natural_key as natural_key,
+            _reject_reason as reject_reason,
+            _loaded_at as loaded_at,
+            _raw_row as raw_row
+        from {{ ref('base_' ~ staged.source ~ '__' ~ staged.table) }}
+        where _reject_reason is not null
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),

@@ -17,24 +17,24 @@ rejected as (
 counted as (
 
     {% for staged in staged_tables() %}
-    {%- set base = ref('base_' ~ staged.source ~ '__' ~ staged.table) %}
-    select
-        '{{ staged.source }}' as source_name,
-        '{{ staged.table }}' as table_name,
-        (
-            select count(*)
-            from {{ source(staged.source, staged.table) }}
-        ) as raw_rows,
-        (
-            select count(*)
-            from {{ ref('stg_' ~ staged.source ~ '__' ~ staged.table) }}
-        ) as staged_rows,
-        (
-            select count(*) - count(distinct _natural_key)
-            from {{ base }}
-            where _reject_reason is null
-        ) as duplicate_rows
-    {% if not loop.last %}union all{% endif %}
+        {%- set base = ref('base_' ~ staged.source ~ '__' ~ staged.table) %}
+        select
+            '{{ staged.source }}' as source_name,
+            '{{ staged.table }}' as table_name,
+            (
+                select count(*)
+                from {{ source(staged.source, staged.table) }}
+            ) as raw_rows,
+            (
+                select count(*)
+                from {{ ref('stg_' ~ staged.source ~ '__' ~ staged.table) }}
+            ) as staged_rows,
+            (
+                select count(*) - count(distinct _natural_key)
+                from {{ base }}
+                where _reject_reason is null
+            ) as duplicate_rows
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),

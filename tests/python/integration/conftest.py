@@ -1,0 +1,121 @@
+"""Fixtures that build the dbt project on a real warehouse.
+
+Each target gets a throw-away warehouse (a DuckDB file in a temporary
+folder, or a Postgres database created for the run and dropped after), the
+bundled sample loaded into it, and one full `dbt build`. dbt runs in this
+process through one reused dbtRunner, so its start-up cost is paid once.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cdp import warehouse
+
+CDP = str(Path(sys.executable).with_name("cdp"))
+SAMPLE_PROFILES = 3000
+SAMPLE_SEED = 42
+TEST_PG_DATABASE = "cdp_pytest"
+
+
+@dataclass
+class BuiltWarehouse:
+    """A warehouse with the sample loaded and the project built on it."""
+
+    target: str
+    data_dir: Path
+    env: dict[str, str]
+    target_path: Path
+
+    def dbt(self, *args: str) -> bool:
+        """Runs one dbt command against this warehouse; True on success."""
+        return warehouse.run_dbt(list(args), self.env, self.target_path)
+
+    def cdp(self, *args: str) -> None:
+        """Runs the cdp command line against this warehouse."""
+        subprocess.run(
+            [CDP, *args],
+            check=True,
+            cwd=warehouse.PROJECT_DIR,
+            env={**os.environ, **self.env},
+        )
+
+    def query(self, sql: str) -> list[tuple[Any, ...]]:
+        return warehouse.query(self.target, self.env, sql)
+
+    def relation(self, model: str) -> str:
+        """Where dbt built a model, as schema.table."""
+        return warehouse.model_relations(self.target_path)[model]["relation"]
+
+
+def _generate(out: Path, *extra: str) -> None:
+    subprocess.run(
+        [
+            CDP, "generate",
+            "--profiles", str(SAMPLE_PROFILES),
+            "--seed", str(SAMPLE_SEED),
+            "--out", str(out),
+            *extra,
+        ],
+        check=True,
+        cwd=warehouse.PROJECT_DIR,
+    )
+
+
+@pytest.fixture(scope="session")
+def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample, generated once per session."""
+    out = tmp_path_factory.mktemp("sample")
+    _generate(out)
+    return out
+
+
+def _skip_or_fail_without_postgres() -> None:
+    problem = warehouse.postgres_problem()
+    if problem:
+        message = f"PostgreSQL not reachable ({problem}): Postgres half skipped"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{message}, which CI does not allow")
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="module", params=["duckdb", "postgres"])
+def built(
+    request: pytest.FixtureRequest,
+    sample_dir: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[BuiltWarehouse]:
+    """The sample loaded and fully built, once per test module and target."""
+    target = request.param
+    tmp = tmp_path_factory.mktemp(f"warehouse-{target}")
+    env = {
+        "CDP_TARGET": target,
+        "DBT_PROFILES_DIR": str(warehouse.PROJECT_DIR / ".dbt"),
+    }
+    if target == "postgres":
+        _skip_or_fail_without_postgres()
+        env["PGDATABASE"] = TEST_PG_DATABASE
+        warehouse.recreate_postgres_database(TEST_PG_DATABASE)
+    else:
+        env["CDP_DUCKDB_PATH"] = str(tmp / "test.duckdb")
+    built_warehouse = BuiltWarehouse(
+        target=target,
+        data_dir=sample_dir,
+        env=env,
+        target_path=warehouse.PROJECT_DIR / f"target-pytest-{target}",
+    )
+    built_warehouse.cdp(
+        "load", "--target", target, "--data", str(sample_dir), "--replace"
+    )
+    assert built_warehouse.dbt("build"), f"dbt build failed on {target}"
+    yield built_warehouse
+    if target == "postgres":
+        warehouse.drop_postgres_database(TEST_PG_DATABASE)
