@@ -8,7 +8,9 @@
     row as JSON text). -#}
 {% macro staged_tables() -%}
     {%- set tables = {
-        'crm': ['contacts'],
+        'crm': [
+            'contacts', 'accounts', 'leads', 'opportunities',
+            'opportunity_stage_history', 'activities', 'cases'],
         'tracking': [],
         'esp': [],
         'shop': [],
