@@ -11,7 +11,7 @@
         'crm': [
             'contacts', 'accounts', 'leads', 'opportunities',
             'opportunity_stage_history', 'activities', 'cases'],
-        'tracking': [],
+        'tracking': ['identifies', 'pages', 'tracks'],
         'esp': [],
         'shop': [],
         'offline': [],
