@@ -12,7 +12,9 @@
             'contacts', 'accounts', 'leads', 'opportunities',
             'opportunity_stage_history', 'activities', 'cases'],
         'tracking': ['identifies', 'pages', 'tracks'],
-        'esp': [],
+        'esp': [
+            'subscribers', 'list_memberships', 'sends', 'opens', 'clicks',
+            'bounces', 'unsubscribes', 'complaints'],
         'shop': [],
         'offline': [],
         'consent': [],
