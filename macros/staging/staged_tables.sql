@@ -17,7 +17,7 @@
             'bounces', 'unsubscribes', 'complaints'],
         'shop': [],
         'offline': [],
-        'consent': [],
+        'consent': ['consent_events', 'preference_changes'],
         'privacy': [],
         'media': [],
     } -%}
