@@ -15,7 +15,7 @@
         'esp': [
             'subscribers', 'list_memberships', 'sends', 'opens', 'clicks',
             'bounces', 'unsubscribes', 'complaints'],
-        'shop': [],
+        'shop': ['customers', 'orders', 'order_lines', 'products', 'refunds'],
         'offline': [],
         'consent': ['consent_events', 'preference_changes'],
         'privacy': [],
