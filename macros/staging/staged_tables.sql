@@ -16,10 +16,10 @@
             'subscribers', 'list_memberships', 'sends', 'opens', 'clicks',
             'bounces', 'unsubscribes', 'complaints'],
         'shop': ['customers', 'orders', 'order_lines', 'products', 'refunds'],
-        'offline': [],
+        'offline': ['loyalty_members', 'store_transactions'],
         'consent': ['consent_events', 'preference_changes'],
-        'privacy': [],
-        'media': [],
+        'privacy': ['requests'],
+        'media': ['ad_performance'],
     } -%}
     {%- set staged = [] -%}
     {%- for source_name, table_names in tables.items() -%}
