@@ -35,7 +35,9 @@ parsed as (
         {{ clean_text('clicks') }} as clicks_raw,
         {{ safe_cast_integer('clicks') }} as clicks,
         {{ clean_text('conversions') }} as conversions_raw,
-        {{ safe_cast_integer('conversions') }} as conversions,
+        -- Platforms share one conversion among several clicks (data-driven
+        -- attribution), so a day's conversions are fractional.
+        {{ safe_cast_decimal('conversions') }} as conversions,
         {{ clean_text('conversion_value') }} as conversion_value_raw,
         {{ safe_cast_decimal('conversion_value') }} as conversion_value,
         {{ safe_cast_timestamp('_loaded_at') }} as _loaded_at,
