@@ -1,0 +1,242 @@
+"""The `cdp` command line: generate raw data, load it, or set up the sample.
+
+cdp generate [--profiles N] [--seed S] [--out DIR] [--start-date D] [--days N]
+cdp generate --out DIR --next-day
+cdp load --target duckdb|postgres --data DIR [--replace] [--duckdb-path P]
+cdp sample [--target duckdb|postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from cdp import generate, load, warehouse
+
+SAMPLE_PROFILES = 3000
+SAMPLE_SEED = 42
+SAMPLE_DIR = Path("data/sample")
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; write it as YYYY-MM-DD"
+        ) from None
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give 1 or more")
+    return value
+
+
+def _target_argument(parser: argparse.ArgumentParser, required: bool) -> None:
+    default = os.environ.get("CDP_TARGET", "duckdb")
+    parser.add_argument(
+        "--target",
+        choices=["duckdb", "postgres"],
+        default=None if required else default,
+        required=required,
+        help="warehouse to load into"
+        + ("" if required else f" (default {default}, from CDP_TARGET)"),
+    )
+    parser.add_argument(
+        "--duckdb-path",
+        type=Path,
+        default=None,
+        help="DuckDB file (default: CDP_DUCKDB_PATH, else warehouse/cdp.duckdb); "
+        "its folder is created",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cdp",
+        description="Sample data for the warehouse-native CDP: generate messy raw "
+        "tables for every source of the landing contract and bulk-load them "
+        "into DuckDB or PostgreSQL.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="command")
+
+    gen = commands.add_parser(
+        "generate",
+        help="write raw CSV files for a generated population",
+        description="Write deterministic, realistically messy raw CSV files for every "
+        "table of the contract, one folder per source/table, plus manifest.json and "
+        "the identity ground truth (truth/person_identifiers). Same seed and "
+        "arguments give byte-identical files.",
+    )
+    gen.add_argument(
+        "--profiles",
+        type=_positive,
+        default=generate.DEFAULT_PROFILES,
+        help=f"people to generate (default {generate.DEFAULT_PROFILES:,}; "
+        "1000000 gives tens of millions of rows)",
+    )
+    gen.add_argument(
+        "--seed",
+        type=int,
+        default=generate.DEFAULT_SEED,
+        help=f"random seed (default {generate.DEFAULT_SEED})",
+    )
+    gen.add_argument(
+        "--out",
+        type=Path,
+        default=Path("data/generated"),
+        help="output folder, replaced if it holds earlier output "
+        "(default data/generated)",
+    )
+    gen.add_argument(
+        "--start-date",
+        type=_date,
+        default=generate.DEFAULT_START,
+        help=f"first day of the window (default {generate.DEFAULT_START})",
+    )
+    gen.add_argument(
+        "--days",
+        type=_positive,
+        default=generate.DEFAULT_DAYS,
+        help=f"days in the window (default {generate.DEFAULT_DAYS})",
+    )
+    gen.add_argument(
+        "--next-day",
+        action="store_true",
+        help="add the day after the last generated one to the existing "
+        "--out folder (late events, repeated landings, updates, new "
+        "people); the other options come from its manifest",
+    )
+    gen.add_argument(
+        "--chunk-size",
+        type=_positive,
+        default=generate.CHUNK_PEOPLE,
+        help="people per chunk: bounds memory, one part file per chunk "
+        f"(default {generate.CHUNK_PEOPLE:,})",
+    )
+    gen.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    loader = commands.add_parser(
+        "load",
+        help="bulk-load a data folder into the raw schemas",
+        description="Create the raw tables from the contract (every column text) and "
+        "bulk-load <data>/<source>/<table>/*.csv into them: read_csv on DuckDB, "
+        "COPY FROM STDIN on Postgres (PGHOST, PGPORT, PGUSER, PGPASSWORD, "
+        "PGDATABASE; defaults 127.0.0.1, 5432, postgres, empty, cdp).",
+    )
+    _target_argument(loader, required=True)
+    loader.add_argument(
+        "--data", type=Path, required=True, help="folder written by `cdp generate`"
+    )
+    loader.add_argument(
+        "--replace",
+        action="store_true",
+        help="drop and recreate the raw tables first (default: append)",
+    )
+
+    sample = commands.add_parser(
+        "sample",
+        help="generate the bundled sample (if needed) and load it with --replace",
+        description=f"Generate the bundled sample ({SAMPLE_PROFILES:,} profiles, seed "
+        f"{SAMPLE_SEED}) into data/sample unless it is already there, then load it "
+        "into the warehouse, replacing the raw tables. `make build` runs this.",
+    )
+    _target_argument(sample, required=False)
+    sample.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help=f"sample folder (default {SAMPLE_DIR} in the project)",
+    )
+    return parser
+
+
+def _run_generate(args: argparse.Namespace) -> str:
+    progress = not args.quiet
+    if args.next_day:
+        manifest, seconds = generate.timed(
+            generate.generate_next_day, args.out, args.chunk_size, progress
+        )
+        added = manifest.batches[-1]["row_counts"]
+    else:
+        manifest, seconds = generate.timed(
+            generate.generate,
+            args.out,
+            args.profiles,
+            args.seed,
+            args.start_date,
+            args.days,
+            args.chunk_size,
+            progress,
+        )
+        added = manifest.row_counts
+    return generate.summary(manifest, args.out, seconds, added)
+
+
+def sample_is_current(data_dir: Path) -> bool:
+    """Whether `data_dir` already holds exactly the bundled sample."""
+    try:
+        manifest = json.loads((data_dir / generate.MANIFEST).read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return False
+    return (
+        manifest.get("generator_version") == generate.GENERATOR_VERSION
+        and manifest.get("seed") == SAMPLE_SEED
+        and manifest.get("profiles") == SAMPLE_PROFILES
+        and manifest.get("start_date") == generate.DEFAULT_START.isoformat()
+        and manifest.get("initial_days") == generate.DEFAULT_DAYS
+        and manifest.get("days_generated") == generate.DEFAULT_DAYS
+    )
+
+
+def _run_sample(args: argparse.Namespace) -> list[str]:
+    data_dir = args.data or warehouse.PROJECT_DIR / SAMPLE_DIR
+    lines = []
+    if sample_is_current(data_dir):
+        lines.append(f"sample already in {data_dir}: not regenerated")
+    else:
+        manifest, seconds = generate.timed(
+            generate.generate,
+            data_dir,
+            SAMPLE_PROFILES,
+            SAMPLE_SEED,
+            generate.DEFAULT_START,
+            generate.DEFAULT_DAYS,
+            generate.CHUNK_PEOPLE,
+            False,
+        )
+        lines.append(generate.summary(manifest, data_dir, seconds, manifest.row_counts))
+    lines.append(load.timed_load(args.target, data_dir, True, args.duckdb_path))
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "generate":
+            lines = [_run_generate(args)]
+        elif args.command == "load":
+            lines = [
+                load.timed_load(args.target, args.data, args.replace, args.duckdb_path)
+            ]
+        else:
+            lines = _run_sample(args)
+    except (generate.GeneratorError, load.LoadError) as error:
+        print(f"cdp {args.command}: {error}", file=sys.stderr)
+        return 1
+    for line in lines:
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
