@@ -61,8 +61,10 @@ docs: venv
 	$(DBT) docs generate --static
 	@echo "docs: $(DBT_TARGET_PATH)/static_index.html"
 
+# Two sizes, so that docs/benchmarks.md can say how cost grows with data.
+BENCH_PROFILES ?= 100000 1000000
 bench: venv
-	$(BIN)/python -m cdp.bench
+	$(BIN)/python -m cdp.bench $(addprefix --profiles ,$(BENCH_PROFILES))
 
 lock:
 	rm -rf /tmp/cdp-lock-venv && $(PYTHON) -m venv /tmp/cdp-lock-venv

@@ -49,14 +49,18 @@
 
 {#- Money and other decimals: a currency symbol, spaces and thousands
     separators are removed first ("$1,234.50" -> 1234.50); anything else that
-    does not read as a plain decimal number gives null. -#}
+    does not read as a plain decimal number, or has more integer digits than
+    the type holds, gives null. -#}
 {% macro safe_cast_decimal(expression, precision=18, scale=2) -%}
     {%- set cleaned = regexp_replace_all(
         'trim(cast(' ~ expression ~ ' as ' ~ dbt.type_string() ~ '))',
         '[$€£[:space:]]', '') -%}
+    {%- set integer_digits = precision - scale -%}
     case
         when {{ regexp_contains(cleaned,
                 '^-?[0-9]{1,3}(,[0-9]{3})*([.][0-9]+)?$|^-?[0-9]+([.][0-9]+)?$') }}
+            and {{ regexp_contains("replace(" ~ cleaned ~ ", ',', '')",
+                '^-?0*[0-9]{1,' ~ integer_digits ~ '}([.][0-9]+)?$') }}
             then cast(replace({{ cleaned }}, ',', '')
                 as numeric({{ precision }}, {{ scale }}))
     end
