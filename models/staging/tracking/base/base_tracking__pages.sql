@@ -18,11 +18,12 @@ parsed as (
         {{ clean_text('search') }} as url_query,
         {{ clean_text('referrer') }} as referrer,
         {{ clean_text('title') }} as title,
-        -- Campaign tags are typed by hand into links ("Google", "google"):
-        -- lower case lets them group; spaces and punctuation are kept.
-        lower({{ clean_text('context_campaign_source') }}) as utm_source,
-        lower({{ clean_text('context_campaign_medium') }}) as utm_medium,
-        lower({{ clean_text('context_campaign_name') }}) as utm_campaign,
+        -- Source and medium are typed by hand into links ("Paid Social",
+        -- "paid_social"): as categories they group. The campaign stays as
+        -- sent, since it may be an ESP or ad campaign id to join on.
+        {{ clean_category('context_campaign_source') }} as utm_source,
+        {{ clean_category('context_campaign_medium') }} as utm_medium,
+        {{ clean_text('context_campaign_name') }} as utm_campaign,
         {{ clean_text('context_ip') }} as ip_address,
         {{ clean_text('context_user_agent') }} as user_agent,
         {{ clean_text('context_locale') }} as browser_locale,
