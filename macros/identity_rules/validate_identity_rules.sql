@@ -2,10 +2,11 @@
     with every problem found, each naming the file and the row's key, so
     that a rule that cannot be read never runs half-applied. Called at the
     start of int_identity__identifiers, the first identity model; it reads
-    the seeds as built, so it runs only when dbt executes (not at parse)
-    and only once the seeds exist. -#}
+    the seeds as built, so it runs only when dbt executes (not at parse),
+    only once the seeds exist, and not in a unit test (whose refs are
+    fixtures, not the seeds). -#}
 {% macro validate_identity_rules() %}
-    {%- if not execute -%}
+    {%- if not execute or model.resource_type != 'model' -%}
         {{ return('') }}
     {%- endif -%}
     {%- set types_relation = ref('identity_identifier_types') -%}
