@@ -4,12 +4,16 @@
     read again. On a full build it adds nothing. -#}
 {% macro incremental_window(loaded_at_column) -%}
     {%- if is_incremental() -%}
-        {{ loaded_at_column }} >= (
-            select {{ dbt.dateadd(
-                'hour',
-                -1 * var('cdp_incremental_lookback_hours') | int,
-                'max(' ~ loaded_at_column ~ ')') }}
-            from {{ this }}
+        {#- An existing but empty table has no newest row: read everything. -#}
+        {{ loaded_at_column }} >= coalesce(
+            (
+                select {{ dbt.dateadd(
+                    'hour',
+                    -1 * var('cdp_incremental_lookback_hours') | int,
+                    'max(' ~ loaded_at_column ~ ')') }}
+                from {{ this }}
+            ),
+            {{ dbt.cast("'1900-01-01'", dbt.type_timestamp()) }}
         )
     {%- else -%}
         1 = 1

@@ -59,10 +59,14 @@ class BuiltWarehouse:
 def _generate(out: Path, *extra: str) -> None:
     subprocess.run(
         [
-            CDP, "generate",
-            "--profiles", str(SAMPLE_PROFILES),
-            "--seed", str(SAMPLE_SEED),
-            "--out", str(out),
+            CDP,
+            "generate",
+            "--profiles",
+            str(SAMPLE_PROFILES),
+            "--seed",
+            str(SAMPLE_SEED),
+            "--out",
+            str(out),
             *extra,
         ],
         check=True,

@@ -3,8 +3,9 @@ sample carries is caught where it should be."""
 
 from __future__ import annotations
 
-from cdp.contract import load_contract
 from conftest import BuiltWarehouse
+
+from cdp.contract import load_contract
 
 
 def test_every_raw_table_is_staged_and_reconciled(built: BuiltWarehouse) -> None:
