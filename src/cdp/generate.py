@@ -33,33 +33,42 @@ generated: events of that day, events of earlier days that land late,
 repeated landings of earlier rows, record updates and new people.
 
 The mess, in the shares the staging layer is tested against (share of the
-values or rows the kind of mess applies to):
+values or rows each kind applies to; measured on 120,000 profiles):
 
 | mess | share |
 |---|---|
-| email case noise ("Anna.Smith@Example.COM", upper case) | 2 % |
-| email with surrounding spaces | 1 % |
+| email with case noise ("Anna.Smith@Example.COM", all upper) | 2 % |
+| email with surrounding spaces ("  anna.smith@example.com ") | 1 % |
 | invalid email ("anna.smith@", "n/a", "anna.smith at example.com") | 0.5 % |
 | junk email (test@test.com, unknown, none@none.com) | 0.5 % |
-| phone formats: national, international, E.164, 00-prefix, local habits ("+49 (0)30 ...", "415.555.0134", "06.12.34.56.78") | all, mixed |
 | invalid phone ("12", "n/a") | 0.5 % |
 | junk phone 0000000000 | 0.4 % |
-| country written as a name or alias, any case ("Deutschland", "U.K.", "us") | 25 % |
-| required id missing (empty text or no value) | 0.3 % |
+| country as a name, alias or lower case ("Deutschland", "U.K.", "us") | 25 % |
+| required id missing (empty text or NULL) | 0.3 % |
 | unreadable timestamp ("not a date", "2026-02-30 10:00", "31/12/2026") | 0.4 % |
-| timestamp in another readable format (offset, "Z", no zone) | 3 % |
+| readable timestamp in another format (offset, "Z", no zone) | 3 % |
 | unreadable amount ("12,3,4", "abc") | 0.4 % |
-| amount needing cleanup ("$1,234.50", " 12.30 ") | 1 % |
-| event landing twice (same id; half identical, half with a later load time) | 1.2 % |
+| amount needing cleanup ("$1,234.50", "€63.01", " 12.30 ") | 1 % |
+| event landing twice (same id; half identical, half loaded later) | 1.2 % |
 | record version landing twice, identical | 1 % |
-| loaded days (2-9) after the event instead of hours | 3 % |
-| tracking timestamp hours or days after received_at (client clock ahead) | 0.6 % |
-| work email in CRM, personal in the shop; typo variant in one system | all B2B shoppers; 2 % |
-| shared family email (2-3 shoppers of a household) | 6 % of shoppers |
-| shared office phone (all contacts of an account) | 30 % of accounts |
-| several versions per CRM/ESP/shop/loyalty record | 20-60 % of records |
-| unsubscribes, hard and soft bounces, spam complaints | ~8 %, ~1 %, ~0.8 % of sends, ~0.3 % |
-| privacy requests (deletion, access, opt_out), many from people in several systems | ~0.6 % of people |
+| loaded 2-9 days after the event instead of hours | 3 % |
+| tracking timestamp hours or days after received_at | 0.6 % |
+| typo variant of a person's email in one system ("gmial.com") | 2 % of people |
+| family mailbox shared by the shoppers of a household | 8 % of households |
+| office phone shared by all contacts of an account | 30 % of accounts |
+| record with several versions (contacts, customers) | 54 %, 38 % |
+| subscribers unsubscribed, cleaned (hard bounce), complained | 8, 3, 0.5 % |
+| soft and hard bounces per send | 0.8 %, 0.2 % |
+| people filing privacy requests (deletion, access, opt_out) | 0.45 % |
+| --next-day: rows that already landed sent again | 3 % of 3 days |
+
+Phones come in every national habit ("(415) 555-0134", "415.555.0134",
+"+1 415 555 0134", "0044 20 7946 0958", "020 7946 0958", "+49 (0)30
+1234567", "06 12 34 56 78"), each valid for the staging phone rules. The
+same person shows different emails and phones across systems: the work
+address and direct line in the CRM, the personal address in the shop, an
+alternative address at the till. Privacy requests come mostly from people
+known to several systems.
 """
 
 from __future__ import annotations
@@ -208,14 +217,10 @@ def _connect(seed: int, start: date) -> duckdb.DuckDBPyConnection:
     return connection
 
 
-def _check_columns(
-    connection: duckdb.DuckDBPyConnection,
-    source: str,
-    table: str,
-    sql: str,
-    expected: list[str],
-) -> None:
-    produced = [row[0] for row in connection.execute(f"describe {sql}").fetchall()]
+def _check_columns(path: Path, source: str, table: str, expected: list[str]) -> None:
+    """The file just written has the contract's columns, in order."""
+    with path.open(encoding="utf-8") as handle:
+        produced = handle.readline().rstrip("\n").split(",")
     if produced != expected:
         raise GeneratorError(
             f"the generator's {source}.{table} columns {produced} differ from the "
@@ -256,11 +261,11 @@ class _Writer:
             )
         for table, sql in tables.items():
             name = f"{source}.{table}"
-            if name not in self.checked:
-                _check_columns(self.connection, source, table, sql, spec.tables[table])
-                self.checked.add(name)
             path = self.out / source / table / f"{self.prefix}-{part:05d}.csv"
             rows = _copy(self.connection, sql, path)
+            if name not in self.checked:
+                _check_columns(path, source, table, spec.tables[table])
+                self.checked.add(name)
             self.counts[name] = self.counts.get(name, 0) + rows
 
 

@@ -127,7 +127,8 @@ def load_duckdb(tables: list[TableFiles], path: Path, replace: bool) -> dict[str
                 row[0]
                 for row in connection.execute(
                     "select column_name from information_schema.columns "
-                    "where table_schema = ? and table_name = ? order by ordinal_position",
+                    "where table_schema = ? and table_name = ? "
+                    "order by ordinal_position",
                     [table.schema, table.table],
                 ).fetchall()
             ]

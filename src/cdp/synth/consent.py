@@ -17,7 +17,7 @@ import duckdb
 from cdp.synth import tcf, vocab
 from cdp.synth.population import Batch
 from cdp.synth.sqlkit import SECONDS_PER_DAY, quote, str_list
-from cdp.synth.timeline import block_events, landed, repeat_loaded
+from cdp.synth.timeline import events, landed, ordered, repeat_loaded
 
 MODE_FIELDS = (
     "ad_storage",
@@ -44,21 +44,34 @@ def _tcf_days(batch: Batch) -> range:
 
 
 def setup(batch: Batch, connection: duckdb.DuckDBPyConnection) -> None:
-    """A lookup of TC strings per (choice, day, language) for the batch."""
+    """Macros that write the TC string of a (choice, day, language).
+
+    The first 78 bits of a TC string (version, Created, LastUpdated) are
+    exactly its first 13 base64 characters and depend on the day alone; the
+    rest depends on the choice and language alone. The two halves are
+    looked up separately, so no join is needed.
+    """
+    days = _tcf_days(batch)
     languages = sorted({vocab.LANGUAGE[c] for c in vocab.EEA})
-    rows = []
-    for day in _tcf_days(batch):
+    prefixes = []
+    for day in days:
         when = batch.world.start + timedelta(days=day)
-        for index, choice in enumerate(tcf.CHOICES):
-            for language in languages:
-                rows.append(
-                    f"({index}, {day}, {quote(language)}, "
-                    f"{quote(tcf.encode(choice, when, language))})"
-                )
+        prefixes.append(tcf.encode(tcf.CHOICES[0], when, "EN")[: tcf.DAY_CHARS])
+    suffixes = []
+    for index, choice in enumerate(tcf.CHOICES):
+        for language in languages:
+            text = tcf.encode(choice, batch.world.start, language)
+            suffixes.append(
+                f"when choice = {index} and lang = {quote(language)} "
+                f"then {quote(text[tcf.DAY_CHARS :])}"
+            )
     connection.execute(
-        "create or replace temp table tcf_strings as select * from (values "
-        + ", ".join(rows)
-        + ") t(choice, day, lang, tc_string)"
+        f"create or replace temp macro tcf_prefix(day) as "
+        f"{str_list(prefixes)}[day - {days.start} + 1]"
+    )
+    connection.execute(
+        f"create or replace temp macro tcf_suffix(choice, lang) as "
+        f"case {' '.join(suffixes)} end"
     )
 
 
@@ -92,20 +105,27 @@ def _mode_value(field: str) -> str:
 
 def _consent_events(batch: Batch) -> str:
     eea = ", ".join(quote(c) for c in vocab.EEA)
-    gpc = "country = 'US' and u1(p, 'gpc') < case when region = 'CA' then 0.2 else 0.1 end"
+    gpc = (
+        "country = 'US' and u1(p, 'gpc') < "
+        "case when region = 'CA' then 0.2 else 0.1 end"
+    )
     gpc_text = (
-        "case when country = 'US' then case floor(u2(p, device, 'gpc_fmt') * 3)::integer"
+        "case when country = 'US' then "
+        "case floor(u2(p, device, 'gpc_fmt') * 3)::integer"
         " when 0 then case when gpc then 'true' else 'false' end"
         " when 1 then case when gpc then '1' else '0' end"
         " else case when gpc then 'TRUE' else null end end"
         " when u2(p, device, 'gpc_seen') < 0.5 then 'false' end"
     )
+    landed_t = repeat_loaded(
+        "loaded_t", "repeat", "u4(p, device, k, repeat, 'consent_rl')"
+    )
     return f"""
     with decisions as (
-        select devices.*, people.region, people.email as person_email,
-            unnest(case when u2(devices.p, device, 'changes') < 0.12 then [0, 1]
+        select *,
+            unnest(case when u2(p, device, 'changes') < 0.12 then [0, 1]
                 else [0] end) as k
-        from devices join people using (p)
+        from devices
     ),
     timed as (
         select *,
@@ -126,12 +146,12 @@ def _consent_events(batch: Batch) -> str:
     ),
     landing as (
         select *,
-            {repeat_loaded("loaded_t", "repeat", "u4(p, device, k, repeat, 'consent_rl')")}
+            {landed_t}
                 as landed_t,
             t // {SECONDS_PER_DAY} as day,
             {_language()} as lang
         from rows
-        where {landed(batch, repeat_loaded("loaded_t", "repeat", "u4(p, device, k, repeat, 'consent_rl')"))}
+        where {landed(batch, landed_t)}
     )
     select
         key_mess(lower(format('{{:016x}}', h3(p, device, k, 'consent_id'))),
@@ -139,9 +159,10 @@ def _consent_events(batch: Batch) -> str:
         anonymous_id,
         case when login_t is not null and t >= login_t then customer_id end as user_id,
         case when login_t is not null and t >= login_t
-            and u2(p, device, 'consent_email') < 0.05 then person_email end as email,
+            and u2(p, device, 'consent_email') < 0.05 then email end as email,
         {", ".join(f"{_mode_value(field)} as {field}" for field in MODE_FIELDS)},
-        case when country in ({eea}) then tcf_strings.tc_string end as tcf_string,
+        case when country in ({eea})
+            then tcf_prefix(day) || tcf_suffix(choice, lang) end as tcf_string,
         {gpc_text} as gpc,
         case when u2(p, device, 'geo_case') < 0.03 then lower(country) else country end
             as country,
@@ -150,8 +171,7 @@ def _consent_events(batch: Batch) -> str:
             as captured_at,
         loaded(landed_t) as _loaded_at
     from landing
-    left join tcf_strings using (choice, day, lang)
-    order by p, device, k, repeat
+    {ordered(batch, "p, device, k, repeat")}
     """
 
 
@@ -170,13 +190,13 @@ def _preference_changes(batch: Batch) -> str:
         "select * from people where (is_subscriber or is_registered) "
         "and u1(p, 'prefs') < 0.15"
     )
-    events = block_events(batch, source, "p", "1.2", "since", "preference")
+    happenings = events(batch, source, "p", "1.2", "since", "preference")
     return f"""
     with rows as (
         select *, t + load_delay(u2(p, ek, 'pref_load')) as loaded_t,
             unnest(case when u2(p, ek, 'pref_rep') < 0.012 then [0, 1] else [0] end)
                 as repeat
-        from ({events})
+        from ({happenings})
     ),
     timed as (
         select *, {repeat_loaded("loaded_t", "repeat", "u3(p, ek, repeat, 'pref_rl')")}
@@ -197,5 +217,5 @@ def _preference_changes(batch: Batch) -> str:
         loaded(landed_t) as _loaded_at
     from timed
     where {landed(batch, "landed_t")}
-    order by p, ek, repeat
+    {ordered(batch, "p, ek, repeat")}
     """

@@ -13,9 +13,10 @@ from cdp.synth import vocab
 from cdp.synth.population import Batch
 from cdp.synth.sqlkit import SECONDS_PER_DAY, pick
 from cdp.synth.timeline import (
-    block_events,
     entity_loaded,
+    events,
     landed,
+    ordered,
     repeat_loaded,
     versions,
 )
@@ -86,7 +87,8 @@ def prepare(batch: Batch) -> list[str]:
         ),
         numbered as (
             select accounts.*, account_contacts.* exclude (a),
-                unnest(range(least(n_of(0.6 + 0.15 * contacts, u1(accounts.a, 'opps')), 6)))
+                unnest(range(least(
+                    n_of(0.6 + 0.15 * contacts, u1(accounts.a, 'opps')), 6)))
                     as o
             from accounts join account_contacts using (a)
         )
@@ -102,7 +104,7 @@ def prepare(batch: Batch) -> list[str]:
             case when u2(a, o, 'outcome') < 0.35 then 'closed_won'
                 when u2(a, o, 'outcome') < 0.75 then 'closed_lost' end as outcome,
             round(2000 + pow(u2(a, o, 'amount'), 2) * 180000, -2) as base_amount,
-            currency_of(country) as currency
+            currency_of(account_country) as currency
         from numbered
         order by a, o
         """,
@@ -142,16 +144,17 @@ def tables(batch: Batch) -> dict[str, str]:
 def _accounts(batch: Batch) -> str:
     source = """
         select accounts.*,
-            least(accounts.created_t, m.first_since - 30 * 86400) as created
+            least(accounts.account_created_t, m.first_since - 30 * 86400) as created
         from accounts
         join (select a, min(since) as first_since from people where is_b2b group by a) m
             using (a)
     """
     website = (
         "case floor(u1(a, 'website') * 5)::integer "
-        "when 0 then 'https://www.' || domain when 1 then domain "
-        "when 2 then 'http://' || domain || '/' when 3 then upper('WWW.' || domain) "
-        "else 'www.' || domain end"
+        "when 0 then 'https://www.' || company_domain when 1 then company_domain "
+        "when 2 then 'http://' || company_domain || '/' "
+        "when 3 then upper('WWW.' || company_domain) "
+        "else 'www.' || company_domain end"
     )
     loaded = entity_loaded("vt", "u2(a, v, 'acc_load')")
     return f"""
@@ -169,12 +172,13 @@ def _accounts(batch: Batch) -> str:
         industry,
         cast((employee_count * (1 + 0.05 * v))::bigint as varchar) as employee_count,
         amount_mess(employee_count * (60000 + u1(a, 'revenue') * 140000)
-            * (1 + 0.03 * v), u2(a, v, 'acc_rev'), currency_symbol(currency_of(country)))
+            * (1 + 0.03 * v), u2(a, v, 'acc_rev'),
+            currency_symbol(currency_of(account_country)))
             as annual_revenue,
-        country_mess(country, u1(a, 'acc_country')) as billing_country,
+        country_mess(account_country, u1(a, 'acc_country')) as billing_country,
         owner_id,
         iso(created) as created_at,
-        {_updated_at("vt", "u2(a, v, 'acc_upd')", "country")} as updated_at,
+        {_updated_at("vt", "u2(a, v, 'acc_upd')", "account_country")} as updated_at,
         bool_text(v > 0 and v = n_updates and u1(a, 'acc_deleted') < 0.01,
             u2(a, v, 'acc_del_fmt')) as is_deleted,
         loaded(loaded_t) as _loaded_at
@@ -227,7 +231,7 @@ def _contacts(batch: Batch) -> str:
         loaded(loaded_t) as _loaded_at
     from timed
     where {landed(batch, "loaded_t")}
-    order by p, v, repeat
+    {ordered(batch, "p, v, repeat")}
     """
 
 
@@ -235,7 +239,8 @@ def _leads(batch: Batch) -> str:
     source = f"""
         select *,
             case when was_lead
-                then since - ((30 + u1(p, 'lead_age') * 120) * {SECONDS_PER_DAY})::bigint
+                then since
+                    - ((30 + u1(p, 'lead_age') * 120) * {SECONDS_PER_DAY})::bigint
                 else since end as lead_created
         from people where is_lead_only or was_lead
     """
@@ -273,7 +278,8 @@ def _leads(batch: Batch) -> str:
     timed as (
         select *,
             {status} as status,
-            {repeat_loaded(loaded, "repeat", "u3(p, v, repeat, 'lead_rep')")} as loaded_t
+            {repeat_loaded(loaded, "repeat", "u3(p, v, repeat, 'lead_rep')")}
+                as loaded_t
         from version_rows
     ),
     converted as (
@@ -304,7 +310,7 @@ def _leads(batch: Batch) -> str:
         loaded(greatest(loaded_t, written_t + 600)) as _loaded_at
     from converted
     where {landed(batch, "greatest(loaded_t, written_t + 600)")}
-    order by p, v, repeat
+    {ordered(batch, "p, v, repeat")}
     """
 
 
@@ -312,6 +318,9 @@ def _opportunities(batch: Batch) -> str:
     # The CRM appends the deal as it then was at every stage change.
     loaded = (
         "greatest(stage_t + load_delay(u2(opportunity_number, k, 'opp_load')), 3600)"
+    )
+    landed_t = repeat_loaded(
+        "loaded_t", "repeat", "u3(opportunity_number, k, repeat, 'opp_rl')"
     )
     return f"""
     with rows as (
@@ -322,7 +331,8 @@ def _opportunities(batch: Batch) -> str:
         where stage_t < {batch.w1}
     )
     select
-        key_mess(opportunity_id, u2(opportunity_number, k, 'opp_key')) as opportunity_id,
+        key_mess(opportunity_id, u2(opportunity_number, k, 'opp_key'))
+            as opportunity_id,
         account_id,
         contact_id,
         account_name || ' - ' || ['New business', 'Expansion', 'Renewal',
@@ -341,12 +351,12 @@ def _opportunities(batch: Batch) -> str:
         bool_text(stage = 'closed_won', u2(opportunity_number, k, 'won_fmt')) as is_won,
         iso(opp_created_t) as created_at,
         ts_mess(stage_t, u2(opportunity_number, k, 'opp_upd'), iso(stage_t),
-            utc_offset(country)) as updated_at,
+            utc_offset(account_country)) as updated_at,
         'false' as is_deleted,
-        loaded({repeat_loaded("loaded_t", "repeat", "u3(opportunity_number, k, repeat, 'opp_rl')")})
+        loaded({landed_t})
             as _loaded_at
     from rows
-    where {landed(batch, repeat_loaded("loaded_t", "repeat", "u3(opportunity_number, k, repeat, 'opp_rl')"))}
+    where {landed(batch, landed_t)}
     order by a, o, k, repeat
     """
 
@@ -354,6 +364,9 @@ def _opportunities(batch: Batch) -> str:
 def _stage_history(batch: Batch) -> str:
     loaded = (
         "greatest(stage_t + load_delay(u2(opportunity_number, k, 'hist_load')), 3600)"
+    )
+    landed_t = repeat_loaded(
+        "loaded_t", "repeat", "u3(opportunity_number, k, repeat, 'hist_rl')"
     )
     return f"""
     with rows as (
@@ -364,7 +377,7 @@ def _stage_history(batch: Batch) -> str:
         where stage_t < {batch.w1}
     ),
     timed as (
-        select *, {repeat_loaded("loaded_t", "repeat", "u3(opportunity_number, k, repeat, 'hist_rl')")}
+        select *, {landed_t}
             as landed_t
         from rows
     )
@@ -376,7 +389,7 @@ def _stage_history(batch: Batch) -> str:
         {_stage_text("stage", "u2(opportunity_number, k, 'hist_fmt')")} as stage_name,
         amount(stage_amount) as amount,
         ts_mess(stage_t, u2(opportunity_number, k, 'hist_ts'), iso(stage_t),
-            utc_offset(country)) as changed_at,
+            utc_offset(account_country)) as changed_at,
         loaded(landed_t) as _loaded_at
     from timed
     where {landed(batch, "landed_t")}
@@ -386,14 +399,14 @@ def _stage_history(batch: Batch) -> str:
 
 def _activities(batch: Batch) -> str:
     source = "select * from people where is_b2b"
-    events = block_events(batch, source, "p", "4 + 6 * act", "since", "activity")
+    happenings = events(batch, source, "p", "4 + 6 * act", "since", "activity")
     loaded = "t + load_delay(u2(p, ek, 'act_load'))"
     return f"""
     with rows as (
         select *, {loaded} as loaded_t,
             unnest(case when u2(p, ek, 'act_rep') < 0.012
                 then [0, 1] else [0] end) as repeat
-        from ({events})
+        from ({happenings})
     ),
     timed as (
         select *, {repeat_loaded("loaded_t", "repeat", "u2(p, ek, 'act_rl')")}
@@ -401,7 +414,7 @@ def _activities(batch: Batch) -> str:
         from rows
     )
     select
-        key_mess('00T' || upper(lpad(to_hex(h3(p, b, i, 'activity')), 16, '0'))[1:12],
+        key_mess('00T' || upper(lpad(to_hex(h2(p, ek, 'activity')), 16, '0'))[1:12],
             u2(p, ek, 'act_key')) as activity_id,
         ['call', 'Call', 'meeting', 'Meeting', 'email', 'Email', 'task', 'TASK']
             [1 + floor(u2(p, ek, 'act_type') * 8)::integer] as activity_type,
@@ -414,16 +427,16 @@ def _activities(batch: Batch) -> str:
         loaded(landed_t) as _loaded_at
     from timed
     where {landed(batch, "landed_t")}
-    order by p, b, i, repeat
+    {ordered(batch, "p, ek, repeat")}
     """
 
 
 def _cases(batch: Batch) -> str:
     source = "select * from people where is_contact"
-    events = block_events(batch, source, "p", "0.4 * act", "since", "case")
+    happenings = events(batch, source, "p", "0.4 * act", "since", "case")
     # A case is written when opened, when worked on, and when closed.
     return f"""
-    with opened as ({events}),
+    with opened as ({happenings}),
     stepped as (
         select *,
             unnest(range(1 + (u2(p, ek, 'case_steps') < 0.8)::integer
@@ -450,7 +463,7 @@ def _cases(batch: Batch) -> str:
         from rows
     )
     select
-        key_mess('500' || upper(lpad(to_hex(h3(p, b, i, 'case')), 16, '0'))[1:12],
+        key_mess('500' || upper(lpad(to_hex(h2(p, ek, 'case')), 16, '0'))[1:12],
             u3(p, ek, step, 'case_key')) as case_id,
         contact_id,
         account_id,
@@ -471,5 +484,5 @@ def _cases(batch: Batch) -> str:
         loaded(landed_t) as _loaded_at
     from timed
     where {landed(batch, "landed_t")}
-    order by p, b, i, step, repeat
+    {ordered(batch, "p, ek, step, repeat")}
     """

@@ -13,10 +13,18 @@ from __future__ import annotations
 from cdp.synth import vocab
 from cdp.synth.population import Batch
 from cdp.synth.sqlkit import SECONDS_PER_DAY, str_list
-from cdp.synth.timeline import entity_loaded, happened, landed, repeat_loaded
+from cdp.synth.timeline import (
+    entity_loaded,
+    happened,
+    landed,
+    ordered,
+    repeat_loaded,
+    resent,
+    resent_time,
+)
 
 CAMPAIGN_EVERY = 302_400  # seconds: two campaigns a week
-SEND_SHARE = 0.16
+SEND_SHARE = 0.13
 LISTS = (
     ("4f8a1c2e9b", "Newsletter"),
     ("7d3e0b5a61", "Product updates"),
@@ -81,10 +89,11 @@ def prepare(batch: Batch) -> list[str]:
         select *,
             case
                 when end_draw < 0.08 then 'unsubscribed'
-                when end_draw < 0.09 then 'cleaned'
-                when end_draw < 0.096 then 'complained'
+                when end_draw < 0.11 then 'cleaned'
+                when end_draw < 0.12 then 'complained'
             end as end_kind,
-            (greatest(sub_t, 0) + (1 + u1(p, 'end_t') * 420) * {SECONDS_PER_DAY})::bigint
+            (greatest(sub_t, 0)
+                + (1 + u1(p, 'end_t') * 420) * {SECONDS_PER_DAY})::bigint
                 as end_t,
             case
                 when is_b2b and u1(p, 'esp_work') < 0.3 then work_email
@@ -96,7 +105,6 @@ def prepare(batch: Batch) -> list[str]:
             u1(p, 'list2') < 0.4 as on_list_2,
             u1(p, 'list3') < 0.5 as on_list_3
         from base
-        order by p
         """,
         f"""
         create or replace temp table esp_sends as
@@ -112,7 +120,8 @@ def prepare(batch: Batch) -> list[str]:
         candidates as (
             select *,
                 unnest(range(
-                    greatest(ceil(greatest(sub_t, {first}) / {CAMPAIGN_EVERY}), 0)::bigint,
+                    greatest(
+                        ceil(greatest(sub_t, {first}) / {CAMPAIGN_EVERY}), 0)::bigint,
                     least(k_end + 1, ceil({batch.w1} / {CAMPAIGN_EVERY}))::bigint
                 )) as k
             from bounds
@@ -124,7 +133,6 @@ def prepare(batch: Batch) -> list[str]:
         where (u2(p, k, 'receive') < {SEND_SHARE} * (0.6 + 0.4 * least(act, 2))
                 or (end_kind = 'cleaned' and k = k_end))
             and (k < k_end or end_kind = 'cleaned')
-        order by p, k
         """,
     ]
 
@@ -144,18 +152,27 @@ def tables(batch: Batch) -> dict[str, str]:
 
 def _landing(batch: Batch, source: str, t: str, key: str, order: str) -> str:
     """Adds the load time and repeated landings of events; keeps this batch's."""
+    resend_draw = f"u4({key}, {batch.tag}, 'resend')"
+    again = repeat_loaded("loaded_t", "repeat", f"u4({key}, repeat, 'rl')")
+    landed_t = (
+        f"case when repeat = 2 then {resent_time(batch, resend_draw)} else {again} end"
+    )
     return f"""
-    with rows as (
-        select *, {t} + load_delay(u3({key}, 'load')) as loaded_t,
-            unnest(case when u3({key}, 'rep') < 0.012 then [0, 1] else [0] end)
-                as repeat
+    with timed as (
+        select *, {t} + load_delay(u3({key}, 'load')) as loaded_t
         from ({source})
         where {happened(batch, t)}
+    ),
+    rows as (
+        select *,
+            unnest(case when u3({key}, 'rep') < 0.012 then [0, 1] else [0] end
+                || {resent(batch, "loaded_t", resend_draw)}) as repeat
+        from timed
     )
-    select *, {repeat_loaded("loaded_t", "repeat", f"u4({key}, repeat, 'rl')")} as landed_t
+    select *, {landed_t} as landed_t
     from rows
-    where {landed(batch, repeat_loaded("loaded_t", "repeat", f"u4({key}, repeat, 'rl')"))}
-    order by {order}, repeat
+    where {landed(batch, landed_t)}
+    {ordered(batch, order + ", repeat")}
     """
 
 
@@ -214,7 +231,7 @@ def _subscribers(batch: Batch) -> str:
         loaded(landed_t) as _loaded_at
     from timed
     where {landed(batch, "landed_t")}
-    order by p, step, repeat
+    {ordered(batch, "p, step, repeat")}
     """
 
 
@@ -233,7 +250,8 @@ def _list_memberships(batch: Batch) -> str:
             -- Besides leaving everything, some leave just the offers list.
             case when end_kind is not null then end_t
                 when l = 2 and u1(p, 'leave_offers') < 0.15
-                    then (greatest(sub_t, 0) + u1(p, 'leave_offers_t') * 300 * 86400)::bigint
+                    then (greatest(sub_t, 0)
+                        + u1(p, 'leave_offers_t') * 300 * 86400)::bigint
             end as left_t
         from lists
     ),
@@ -255,7 +273,7 @@ def _list_memberships(batch: Batch) -> str:
     ),
     timed as (
         select *,
-            {repeat_loaded("loaded_t", "repeat", "u3(p, l, step * 2 + repeat, 'lm_rl')")}
+            {repeat_loaded("loaded_t", "repeat", "u4(p, l, step, repeat, 'lm_rl')")}
             as landed_t
         from rows
     )
@@ -271,7 +289,7 @@ def _list_memberships(batch: Batch) -> str:
         loaded(landed_t) as _loaded_at
     from timed
     where {landed(batch, "landed_t")}
-    order by p, l, step, repeat
+    {ordered(batch, "p, l, step, repeat")}
     """
 
 
@@ -296,7 +314,9 @@ def _opens(batch: Batch) -> str:
     agents = str_list(vocab.MAIL_CLIENTS)
     source = f"""
         select *,
-            send_t + (60 + pow(u3(p, k, o, 'open_delay'), 3) * 4 * {SECONDS_PER_DAY})::bigint
+            send_t
+                + (60 + pow(u3(p, k, o, 'open_delay'), 3) * 4 * {SECONDS_PER_DAY})
+                ::bigint
                 as open_t
         from (
             select *, unnest(range(
@@ -325,7 +345,9 @@ def _clicks(batch: Batch) -> str:
     paths = str_list(CLICK_PATHS)
     source = f"""
         select *,
-            send_t + (120 + pow(u2(p, k, 'click_delay'), 3) * 3 * {SECONDS_PER_DAY})::bigint
+            send_t
+                + (120 + pow(u2(p, k, 'click_delay'), 3) * 3 * {SECONDS_PER_DAY})
+                ::bigint
                 as click_t
         from esp_sends
         where not hard_bounce and u2(p, k, 'click') < 0.035 + 0.01 * least(act, 2)
@@ -333,7 +355,8 @@ def _clicks(batch: Batch) -> str:
     rows = _landing(batch, source, "click_t", "p, k, 20", "p, k")
     return f"""
     select
-        key_mess({_event("p * 100000 + k", "click")}, u2(p, k, 'click_key')) as event_id,
+        key_mess({_event("p * 100000 + k", "click")}, u2(p, k, 'click_key'))
+            as event_id,
         subscriber_id,
         email_mess(esp_email, u2(p, k, 'click_email')) as email,
         {_campaign_id("k")} as campaign_id,

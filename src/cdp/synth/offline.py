@@ -11,9 +11,10 @@ from __future__ import annotations
 from cdp.synth.population import Batch
 from cdp.synth.sqlkit import SECONDS_PER_DAY
 from cdp.synth.timeline import (
-    block_events,
     entity_loaded,
+    events,
     landed,
+    ordered,
     repeat_loaded,
     versions,
 )
@@ -69,7 +70,7 @@ def _members(batch: Batch) -> str:
         loaded(loaded_t) as _loaded_at
     from timed
     where {landed(batch, "loaded_t")}
-    order by p, v, repeat
+    {ordered(batch, "p, v, repeat")}
     """
 
 
@@ -79,7 +80,7 @@ def _transactions(batch: Batch) -> str:
         where is_loyal or u1(p, 'walk_in') < 0.12
     """
     rate = "case when is_loyal then 1 + 4 * act else 1.5 end"
-    events = block_events(batch, source, "p", rate, "since", "till")
+    happenings = events(batch, source, "p", rate, "since", "till")
     # Stores write local time with their UTC offset.
     local = (
         "strftime(ts_at(t) + to_hours(utc_offset(country)), '%Y-%m-%dT%H:%M:%S') || "
@@ -92,7 +93,7 @@ def _transactions(batch: Batch) -> str:
             unnest(case when u2(p, ek, 'till_rep') < 0.012 then [0, 1] else [0] end)
                 as repeat,
             round(4 + pow(u2(p, ek, 'basket'), 2) * 260, 2) as basket
-        from ({events})
+        from ({happenings})
     ),
     timed as (
         select *, {repeat_loaded("loaded_t", "repeat", "u3(p, ek, repeat, 'till_rl')")}
@@ -107,13 +108,15 @@ def _transactions(batch: Batch) -> str:
         'ST-' || country || '-' || lpad(cast(1 + floor(u1(p, 'store') * 12)::integer
             as varchar), 3, '0') as store_id,
         country_mess(country, u2(p, ek, 'store_country')) as store_country,
-        amount_mess(basket, u2(p, ek, 'till_amount'), currency_symbol(currency_of(country)))
+        amount_mess(basket, u2(p, ek, 'till_amount'),
+            currency_symbol(currency_of(country)))
             as amount,
         currency_of(country) as currency,
-        cast(1 + floor(pow(u2(p, ek, 'items'), 2) * 8)::integer as varchar) as item_count,
+        cast(1 + floor(pow(u2(p, ek, 'items'), 2) * 8)::integer as varchar)
+            as item_count,
         ts_mess(t, u2(p, ek, 'till_ts'), {local}, utc_offset(country)) as transacted_at,
         loaded(landed_t) as _loaded_at
     from timed
     where {landed(batch, "landed_t")}
-    order by p, ek, repeat
+    {ordered(batch, "p, ek, repeat")}
     """

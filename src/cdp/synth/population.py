@@ -7,9 +7,16 @@ knows), `accounts` (one row per CRM account with at least one person) and
 is a function of the seed and the person number `p` only.
 
 A person belongs to account `p // 40` when they are a B2B person, and to
-household `p // 3`, whose first member may share a family email with the
-others. Chunks therefore start on a multiple of 120 so that no account or
-household is split across chunks.
+household `p // 3`, whose members may use a shared family mailbox. Chunks
+start on a multiple of 120 so that no account or household is split across
+chunks.
+
+Every table is built so that its rows come out in key order without a sort
+(sorting wide rows is the most expensive thing DuckDB does here): `people`
+is one projection over the range of person numbers, joined by position to a
+narrow table of the few attributes that need a join or a window; `devices`
+unnests people. The output queries keep that order, which is what makes the
+files byte-identical from run to run.
 """
 
 from __future__ import annotations
@@ -143,7 +150,7 @@ def _grouped_nsn(nsn: str, kind: str) -> str:
     return sqlkit.by_country("country", values, "null")
 
 
-def _postal_and_city(u: str, key: str) -> tuple[str, str]:
+def _postal_and_city(u: str) -> tuple[str, str]:
     cities, postals = {}, {}
     for country, options in vocab.CITIES.items():
         index = f"floor(({u}) * {len(options)})::integer"
@@ -151,7 +158,7 @@ def _postal_and_city(u: str, key: str) -> tuple[str, str]:
         postals[country] = (
             f"case {index} "
             + " ".join(
-                f"when {i} then {sqlkit.pattern_fill(pattern, key, 'postal')}"
+                f"when {i} then {sqlkit.pattern_fill(pattern, 'postal_bits')}"
                 for i, (_, pattern) in enumerate(options)
             )
             + " end"
@@ -163,17 +170,19 @@ def _postal_and_city(u: str, key: str) -> tuple[str, str]:
         us_postals[state] = (
             f"case {index} "
             + " ".join(
-                f"when {i} then {sqlkit.pattern_fill(pattern, key, 'postal')}"
+                f"when {i} then {sqlkit.pattern_fill(pattern, 'postal_bits')}"
                 for i, (_, pattern) in enumerate(options)
             )
             + " end"
         )
     city = (
-        f"case when country = 'US' then {sqlkit.by_country('region', us_cities, 'null')}"
+        "case when country = 'US' then "
+        f"{sqlkit.by_country('region', us_cities, 'null')}"
         f" else {sqlkit.by_country('country', cities, 'null')} end"
     )
     postal = (
-        f"case when country = 'US' then {sqlkit.by_country('region', us_postals, 'null')}"
+        "case when country = 'US' then "
+        f"{sqlkit.by_country('region', us_postals, 'null')}"
         f" else {sqlkit.by_country('country', postals, 'null')} end"
     )
     return city, postal
@@ -193,80 +202,101 @@ def _street(key: str) -> str:
     return sqlkit.by_country("lang", values, "null")
 
 
-def accounts_sql(a0: int, a1: int) -> str:
-    """One row per account number in [a0, a1)."""
+def account_columns(a: str) -> dict[str, str]:
+    """Attributes of account number `a`, as expressions of `a` alone, so that
+    people need no join to their account."""
     syllables = sqlkit.str_list(vocab.COMPANY_SYLLABLES)
     n = len(vocab.COMPANY_SYLLABLES)
-    # A bijection of the account number spreads names over the alphabet.
-    scrambled = f"((a * 7919 + 4321) % {n**4})"
+    # A bijection of the account number spreads names over the alphabet;
+    # past n**4 accounts the number itself keeps names unique.
+    scrambled = f"(({a} * 7919 + 4321) % {n**4})"
     word = " || ".join(
         f"{syllables}[1 + ({scrambled} // {n**k}) % {n}]" for k in range(4)
     )
+    tail = f"case when {a} >= {n**4} then cast({a} as varchar) else '' end"
+    brand = f"(upper(({word})[1]) || ({word})[2:] || {tail})"
+    country = weighted(f"u1({a}, 'country')", vocab.COUNTRY_WEIGHTS)
     suffix = sqlkit.by_country(
-        "country",
-        {c: pick("u1(a, 'suffix')", s) for c, s in vocab.COMPANY_SUFFIXES.items()},
+        f"({country})",
+        {c: pick(f"u1({a}, 'suffix')", s) for c, s in vocab.COMPANY_SUFFIXES.items()},
         "'Inc'",
     )
     tld = sqlkit.by_country(
-        "country", {c: quote(t) for c, t in vocab.COMPANY_TLD.items()}, "'com'"
+        f"({country})",
+        {c: quote(t) for c, t in vocab.COMPANY_TLD.items()},
+        "'com'",
+    )
+    office = _phone_nsn("landline", a, 104_729, "office").replace(
+        "case country", f"case ({country})", 1
+    )
+    return {
+        "account_id": (
+            f"'001' || lpad(upper(to_hex({a} * 48271 % 2147483647)), 12, '0')"
+        ),
+        "account_country": country,
+        "account_name": f"{brand} || ' ' || {suffix}",
+        "company_domain": f"lower({brand}) || '.' || {tld}",
+        "industry": pick(f"u1({a}, 'industry')", vocab.INDUSTRIES),
+        "employee_count": f"(10 * pow(10, 3.5 * u1({a}, 'size')))::bigint",
+        "office_nsn": office,
+        "shares_office_phone": f"u1({a}, 'shared_phone') < 0.3",
+        "owner_id": (
+            f"'005' || lpad(cast(1 + h2({a}, 0, 'owner') % 40 as varchar), 12, '0')"
+        ),
+        "account_created_t": f"-(u1({a}, 'created') * 4 * {YEAR_SECONDS})::bigint",
+    }
+
+
+def accounts_sql(a0: int, a1: int) -> str:
+    """One row per account number in [a0, a1), in order."""
+    columns = account_columns("a")
+    select = ",\n        ".join(f"{expr} as {name}" for name, expr in columns.items())
+    grouped = _grouped_nsn("office_nsn", "landline").replace(
+        "case country", "case account_country", 1
     )
     return f"""
-    with base as (
-        select a, {weighted("u1(a, 'country')", vocab.COUNTRY_WEIGHTS)} as country,
-            case when a >= {n**4} then cast(a as varchar) else '' end as name_tail
-        from range({a0}, {a1}) t(a)
-    ),
-    named as (
-        select *,
-            upper(({word})[1]) || ({word})[2:] || name_tail as brand
-        from base
-    )
-    select
-        a,
-        '001' || lpad(upper(to_hex(a * 48271 % 2147483647)), 12, '0') as account_id,
-        country,
-        brand || ' ' || {suffix} as account_name,
-        lower(brand) || '.' || {tld} as domain,
-        {pick("u1(a, 'industry')", vocab.INDUSTRIES)} as industry,
-        (10 * pow(10, 3.5 * u1(a, 'size')))::bigint as employee_count,
-        {_phone_nsn("landline", "a", 104_729, "office")} as office_nsn,
-        u1(a, 'shared_phone') < 0.3 as shares_office_phone,
-        '005' || lpad(cast(1 + h2(a, 0, 'owner') % 40 as varchar), 12, '0')
-            as owner_id,
-        -(u1(a, 'created') * 4 * {YEAR_SECONDS})::bigint as created_t
-    from named
+    select *, {grouped} as office_grouped
+    from (select a, {select} from range({a0}, {a1}) t(a))
     """
 
 
-def people_sql(p0: int, p1: int, world: World) -> str:
-    """One row per person number in [p0, p1)."""
-    email_local = {
-        0: "fa || '.' || la || p",
-        1: "fa || p",
-        2: "fa[1] || '.' || la || p",
-        3: "fa || la || p",
-        4: "fa || '_' || la || p",
-    }
-    local = (
-        "case floor(u1(p, 'local') * 5)::integer "
-        + " ".join(f"when {k} then {v}" for k, v in email_local.items())
-        + " end"
-    )
-    typo_domains = sqlkit.by_country(
-        "domain", {d: quote(t) for d, t in vocab.DOMAIN_TYPOS.items()}, "null"
-    )
-    city, postal = _postal_and_city("u1(p, 'city')", "p")
+def _since(world: World) -> str:
     window = world.initial_days * SECONDS_PER_DAY
     # The initial population: some joined before the start date (their
     # records are history), the rest during the initial window. People
     # added later join on the day they were added.
-    since = (
+    return (
         f"case when p >= {world.profiles} then "
         f"(({world.initial_days} + (p - {world.profiles}) // {world.new_per_day}) "
         f"* {SECONDS_PER_DAY} + u1(p, 'since') * {SECONDS_PER_DAY})::bigint "
         f"when u1(p, 'old') < 0.55 "
         f"then -(u1(p, 'since') * 3 * {YEAR_SECONDS})::bigint "
         f"else (u1(p, 'since') * {window})::bigint end"
+    )
+
+
+def _local_part() -> str:
+    patterns = (
+        "fa || '.' || la || p",
+        "fa || p",
+        "fa[1] || '.' || la || p",
+        "fa || la || p",
+        "fa || '_' || la || p",
+    )
+    branches = " ".join(f"when {k} then {v}" for k, v in enumerate(patterns))
+    return f"case floor(u1(p, 'local') * {len(patterns)})::integer {branches} end"
+
+
+def people_core_sql(p0: int, p1: int, world: World) -> str:
+    """Everything about people [p0, p1) that is a function of p alone."""
+    account = account_columns("a")
+    typo_domain = sqlkit.by_country(
+        "domain", {d: quote(t) for d, t in vocab.DOMAIN_TYPOS.items()}, "null"
+    )
+    city, postal = _postal_and_city("u1(p, 'city')")
+    alt_domains = ["gmail.com", "outlook.com", "yahoo.com", "icloud.com", "proton.me"]
+    language = sqlkit.by_country(
+        "country", {c: quote(lang) for c, lang in vocab.LANGUAGE.items()}, "'en'"
     )
     return f"""
     with base as (
@@ -275,46 +305,41 @@ def people_sql(p0: int, p1: int, world: World) -> str:
             p // {ACCOUNT_SIZE} as a,
             p - p % {HOUSEHOLD_SIZE} as household_head,
             u1(p, 'b2b') < 0.15 as is_b2b,
-            {weighted("u1(p, 'country')", vocab.COUNTRY_WEIGHTS)} as own_country,
-            {since} as since
+            {_since(world)} as since
         from range({p0}, {p1}) t(p)
     ),
     placed as (
-        select
-            base.*,
+        select *,
+            {account["account_country"]} as account_country,
             case when is_b2b and u1(p, 'works_local') < 0.8
-                then accounts.country else own_country end as country
+                then {account["account_country"]}
+                -- Members of a household live in one country.
+                else {weighted("u1(household_head, 'country')", vocab.COUNTRY_WEIGHTS)}
+            end as country
         from base
-        left join accounts using (a)
     ),
     named as (
-        select
-            *,
+        select *,
             {_weighted_region("u1(p, 'region')")} as region,
-            {sqlkit.by_country("country", {c: quote(l) for c, l in vocab.LANGUAGE.items()}, "'en'")}
-                as lang
+            {language} as lang
         from placed
     ),
     person as (
-        select
-            *,
+        select *,
             {_by_language(vocab.FIRST_NAMES, "u1(p, 'first')")} as first_name,
-            {_by_language(vocab.LAST_NAMES, "u1(p, 'last')")} as last_name,
-            {_email_domain("u1(p, 'domain')")} as domain
+            {_by_language(vocab.LAST_NAMES, "u1(household_head, 'last')")} as last_name,
+            {_email_domain("u1(p, 'domain')")} as domain,
+            h2(p, 0, 'postal') as postal_bits
         from named
     ),
-    roles as (
-        select
-            *,
+    folded as (
+        select *,
             {_ascii("first_name")} as fa,
-            {_ascii("last_name")} as la,
-            is_b2b and u1(p, 'contact') < 0.75 as is_contact,
-            u1(p, 'shopper') < case when is_b2b then 0.30 else 0.45 end as is_shopper,
-            u1(p, 'registered') < 0.78 as registers,
-            u1(p, 'loyal') < case when country in ('US', 'CA') then 0.08 else 0.15 end
-                as is_loyal,
-            -ln(1 - u1(p, 'activity') * 0.997) as act
+            {_ascii("last_name")} as la
         from person
+    ),
+    addressed as (
+        select *, {_local_part()} as local_part from folded
     )
     select
         p,
@@ -329,31 +354,35 @@ def people_sql(p0: int, p1: int, world: World) -> str:
         fa,
         la,
         domain,
-        lower({local}) || '@' || domain as email,
-        fa || la || p || '@' || {pick("u1(p, 'alt_domain')", ["gmail.com", "outlook.com", "yahoo.com", "icloud.com", "proton.me"])}
-            as alt_email,
+        local_part || '@' || domain as email,
+        fa || la || p || '@' || {pick("u1(p, 'alt_domain')", alt_domains)} as alt_email,
         coalesce(
-            lower({local}) || '@' || {typo_domains},
-            lower({local})[1:2] || lower({local})[2:] || '@' || domain
+            local_part || '@' || {typo_domain},
+            local_part[1:2] || local_part[2:] || '@' || domain
         ) as typo_email,
+        'the' || la || 's' || household_head || '@'
+            || {_email_domain("u1(household_head, 'family_domain')")} as family_email,
         {_phone_nsn("mobile", "p", 7_919, "mobile")} as mobile_nsn,
         {city} as city,
         {postal} as postal_code,
         {_street("p")} as street,
         since,
-        act,
+        -ln(1 - u1(p, 'activity') * 0.997) as act,
         is_b2b,
-        is_contact,
-        is_b2b and not is_contact as is_lead_only,
-        is_contact and u1(p, 'was_lead') < 0.4 as was_lead,
-        is_shopper,
-        is_shopper and registers as is_registered,
-        u1(p, 'subscriber') < (case when is_shopper then 0.55 else 0.22 end)
+        is_b2b and u1(p, 'contact') < 0.75 as is_contact,
+        is_b2b and u1(p, 'contact') >= 0.75 as is_lead_only,
+        is_b2b and u1(p, 'contact') < 0.75 and u1(p, 'was_lead') < 0.4 as was_lead,
+        u1(p, 'shopper') < case when is_b2b then 0.30 else 0.45 end as is_shopper,
+        u1(p, 'shopper') < case when is_b2b then 0.30 else 0.45 end
+            and u1(p, 'registered') < 0.78 as is_registered,
+        u1(p, 'subscriber') < (case when u1(p, 'shopper') < 0.45 then 0.5 else 0.2 end)
             + (case when is_b2b then 0.1 else 0 end) as is_subscriber,
-        (is_shopper and registers) or u1(p, 'web') < 0.6 as is_web,
-        is_loyal,
-        is_shopper and p <> household_head and u1(p, 'family') < 0.06
-            as uses_family_email,
+        (u1(p, 'shopper') < case when is_b2b then 0.30 else 0.45 end
+            and u1(p, 'registered') < 0.78) or u1(p, 'web') < 0.55 as is_web,
+        u1(p, 'loyal') < case when country in ('US', 'CA') then 0.08 else 0.15 end
+            as is_loyal,
+        u1(p, 'shopper') < case when is_b2b then 0.30 else 0.45 end
+            and u1(household_head, 'family') < 0.08 as uses_family_email,
         u1(p, 'typo') < 0.02 as has_typo,
         u1(p, 'alt') < 0.08 as uses_alt_email,
         cast(6000000000000 + p as varchar) as customer_id,
@@ -364,12 +393,18 @@ def people_sql(p0: int, p1: int, world: World) -> str:
         '2' || lpad(cast((p * 7919 + 101) % 100000000000 as varchar), 11, '0')
             || cast((p * 7) % 10 as varchar) as loyalty_id,
         1 + (u1(p, 'devices') > 0.5)::integer + (u1(p, 'devices') > 0.8)::integer
-            + (u1(p, 'devices') > 0.95)::integer as n_devices
-    from roles
+            + (u1(p, 'devices') > 0.95)::integer as n_devices,
+        account_country,
+        {account["account_id"]} as account_id,
+        {account["account_name"]} as account_name,
+        {account["company_domain"]} as company_domain,
+        {account["office_nsn"]} as office_nsn,
+        {account["shares_office_phone"]} as shares_office_phone
+    from addressed
     """
 
 
-def _anonymous_id() -> str:
+def anonymous_id() -> str:
     """A version-4-shaped UUID per device."""
     high = "h3(p, device, 0, 'anon')"
     low = "h3(p, device, 1, 'anon')"
@@ -381,7 +416,8 @@ def _anonymous_id() -> str:
 
 
 def devices_sql() -> str:
-    """One row per device of a web visitor.
+    """One row per device of a web visitor, with what tracking and the
+    consent banner need of its person.
 
     A device is used from `first_t` on, and carries the shop customer id as
     user_id from `login_t` on (null when it never logs in).
@@ -392,15 +428,14 @@ def devices_sql() -> str:
     )
     return f"""
     with expanded as (
-        select p, country, since, act, is_registered, customer_id, is_b2b,
+        select p, country, region, since, act, is_registered, is_subscriber, is_b2b,
+            customer_id, email, work_email, first_name, last_name, mobile_grouped,
             unnest(range(n_devices)) as device
         from people
         where is_web
     )
-    select
-        p,
-        device,
-        {_anonymous_id()} as anonymous_id,
+    select *,
+        {anonymous_id()} as anonymous_id,
         {agents}[1 + (h3(p, device, 0, 'agent') % {len(vocab.USER_AGENTS)})::integer]
             as user_agent,
         case when u2(p, device, 'locale') < 0.9 then {locale} else 'en-US' end
@@ -414,12 +449,10 @@ def devices_sql() -> str:
             when not is_registered then null
             when device = 0 then since
             when u2(p, device, 'login') < 0.7
-                then (since + u2(p, device, 'login_t') * 120 * {SECONDS_PER_DAY})::bigint
+                then (since
+                    + u2(p, device, 'login_t') * 120 * {SECONDS_PER_DAY})::bigint
         end as login_t,
-        case when device = 0 then 1.0 else 0.5 end * act as intensity,
-        customer_id,
-        country,
-        is_b2b
+        case when device = 0 then 1.0 else 0.5 end * act as intensity
     from expanded
     """
 
@@ -427,47 +460,44 @@ def devices_sql() -> str:
 def chunk_statements(p0: int, p1: int, world: World) -> list[str]:
     """Statements that (re)build the chunk's people, accounts and devices."""
     a0, a1 = p0 // ACCOUNT_SIZE, -(-p1 // ACCOUNT_SIZE)
-    account_groups = _grouped_nsn("office_nsn", "landline")
     mobile_groups = _grouped_nsn("mobile_nsn", "mobile")
     direct_groups = _grouped_nsn("direct_nsn", "landline").replace(
         "case country", "case account_country", 1
     )
+    office_groups = _grouped_nsn("office_nsn", "landline").replace(
+        "case country", "case account_country", 1
+    )
     return [
-        f"create or replace temp table accounts as "
-        f"select *, {account_groups} as office_grouped from ({accounts_sql(a0, a1)}) "
-        f"order by a",
-        f"""
-        create or replace temp table people as
-        with people as ({people_sql(p0, p1, world)}),
-        work as (
-            select people.*,
-                accounts.account_id,
-                accounts.country as account_country,
-                accounts.account_name,
-                accounts.domain as company_domain,
-                accounts.office_nsn,
-                accounts.office_grouped,
-                accounts.shares_office_phone,
-                row_number() over (partition by people.a, fa, la order by p) as name_rank
-            from people
-            left join accounts using (a)
-        ),
-        direct as (
-            select *,
-                office_nsn[1:-3] || cast(10 + p % {ACCOUNT_SIZE} as varchar)
-                    as direct_nsn,
-                case when is_b2b then
-                    fa || '.' || la
-                    || case when name_rank > 1 then cast(name_rank as varchar) else '' end
-                    || '@' || company_domain
-                end as work_email
-            from work
+        f"create or replace temp table accounts as {accounts_sql(a0, a1)}",
+        f"create or replace temp table people_core as {people_core_sql(p0, p1, world)}",
+        # The attributes that need a window, narrow and sorted: two people
+        # of one account with the same name get name2@ as companies do.
+        """
+        create or replace temp table people_links as
+        select p,
+            case when is_b2b then fa || '.' || la
+                || case when name_rank > 1 then cast(name_rank as varchar) else '' end
+                || '@' || company_domain end as work_email
+        from (
+            select p, is_b2b, fa, la, company_domain,
+                row_number() over (partition by a, is_b2b, fa, la order by p)
+                    as name_rank
+            from people_core
         )
-        select *,
-            {mobile_groups} as mobile_grouped,
-            {direct_groups} as direct_grouped
-        from direct
         order by p
         """,
-        f"create or replace temp table devices as {devices_sql()} order by p, device",
+        f"""
+        create or replace temp table people as
+        select *,
+            {mobile_groups} as mobile_grouped,
+            {office_groups} as office_grouped,
+            {direct_groups} as direct_grouped
+        from (
+            select *,
+                office_nsn[1:-3] || cast(10 + p % {ACCOUNT_SIZE} as varchar)
+                    as direct_nsn
+            from people_core positional join (select work_email from people_links)
+        )
+        """,
+        f"create or replace temp table devices as {devices_sql()}",
     ]

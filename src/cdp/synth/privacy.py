@@ -11,7 +11,13 @@ from __future__ import annotations
 
 from cdp.synth.population import Batch
 from cdp.synth.sqlkit import SECONDS_PER_DAY
-from cdp.synth.timeline import entity_loaded, happened, landed, repeat_loaded
+from cdp.synth.timeline import (
+    entity_loaded,
+    happened,
+    landed,
+    ordered,
+    repeat_loaded,
+)
 
 
 def prepare(batch: Batch) -> list[str]:
@@ -82,7 +88,8 @@ def _requests(batch: Batch) -> str:
         email_mess(case when is_b2b and u1(p, 'dsr_work') < 0.3 then work_email
             else email end, u2(p, step, 'dsr_email')) as email,
         case when u1(p, 'dsr_phone') < 0.3
-            then phone_mess(country, mobile_grouped, u1(p, 'dsr_phone_fmt')) end as phone,
+            then phone_mess(country, mobile_grouped, u1(p, 'dsr_phone_fmt')) end
+            as phone,
         case when is_registered and u1(p, 'dsr_user') < 0.3 then customer_id end
             as user_id,
         case when is_registered and u1(p, 'dsr_customer') < 0.4 then customer_id end
@@ -91,12 +98,13 @@ def _requests(batch: Batch) -> str:
         case step when 0 then 'received' when 1 then 'verified'
             else case when is_fulfilled then 'completed' else 'rejected' end end
             as status,
-        ts_mess(requested_t, u2(p, step, 'dsr_ts'), iso(requested_t), utc_offset(country))
+        ts_mess(requested_t, u2(p, step, 'dsr_ts'), iso(requested_t),
+            utc_offset(country))
             as requested_at,
         case when step = 2 and is_fulfilled then iso(vt) end as completed_at,
         iso(vt) as updated_at,
         loaded(landed_t) as _loaded_at
     from timed
     where {landed(batch, "landed_t")}
-    order by p, step, repeat
+    {ordered(batch, "p, step, repeat")}
     """

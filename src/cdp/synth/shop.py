@@ -14,14 +14,16 @@ from cdp.synth import vocab
 from cdp.synth.population import Batch
 from cdp.synth.sqlkit import SECONDS_PER_DAY, str_list
 from cdp.synth.timeline import (
-    block_events,
     entity_loaded,
+    events,
     landed,
+    ordered,
     repeat_loaded,
     versions,
 )
 
 CATALOG_SIZE = 400
+COLOURS = ("Black", "Blue", "Green", "Grey", "Red", "Sand", "White", "Navy")
 REFUND_REASONS = (
     "damaged",
     "wrong size",
@@ -59,7 +61,10 @@ def _product(n: str) -> dict[str, str]:
     category_index = f"({n} % {len(categories)})"
     item_list = f"{name_lists}[1 + {category_index}]"
     item = f"{item_list}[1 + ({n} // {len(categories)}) % len({item_list})]"
-    variant = f"['Black', 'Blue', 'Green', 'Grey', 'Red', 'Sand', 'White', 'Navy'][1 + ({n} // {len(categories) * per_category}) % 8]"
+    colours = str_list(COLOURS)
+    variant = (
+        f"{colours}[1 + ({n} // {len(categories) * per_category}) % {len(COLOURS)}]"
+    )
     return {
         "product_id": f"cast(8000000000 + {n} * 7919 as varchar)",
         "sku": (
@@ -79,9 +84,10 @@ def global_tables(batch: Batch) -> dict[str, str]:
         f"as created from range({CATALOG_SIZE}) t(n)"
     )
     loaded = entity_loaded("vt", "u2(n, v, 'prod_load')")
+    product_versions = versions(batch, source, "n", "created", 0.6, "product")
     return {
         "products": f"""
-        with version_rows as ({versions(batch, source, "n", "created", 0.6, "product")}),
+        with version_rows as ({product_versions}),
         timed as (
             select *, {repeat_loaded(loaded, "repeat", "u3(n, v, repeat, 'prod_rl')")}
                 as loaded_t
@@ -106,29 +112,57 @@ def global_tables(batch: Batch) -> dict[str, str]:
     }
 
 
+MAX_LINES = 4
+
+
+def _line(line: str) -> dict[str, str]:
+    """Product, quantity, price and discount of line `line` of order (p, ek):
+    expressions, so that the order can add up its lines without a join."""
+    product_n = (
+        f"floor(pow(u3(p, ek, {line}, 'product'), 1.6) * {CATALOG_SIZE})::integer"
+    )
+    price = _product(f"({product_n})")["price"]
+    quantity = f"(1 + floor(pow(u3(p, ek, {line}, 'qty'), 3) * 3)::integer)"
+    discount = (
+        f"case when u3(p, ek, {line}, 'line_discount') < 0.1 "
+        f"then round({price} * {quantity} * 0.15, 2) else 0 end"
+    )
+    return {
+        "product_n": product_n,
+        "price": price,
+        "quantity": quantity,
+        "discount": discount,
+    }
+
+
+def _order_id(prefix: str) -> str:
+    """A numeric id per order (p, ek): prefix, person, event number."""
+    return (
+        f"'{prefix}' || lpad(cast(p as varchar), 9, '0') "
+        f"|| lpad(cast(ek as varchar), 9, '0')"
+    )
+
+
 def prepare(batch: Batch) -> list[str]:
-    """Orders and their lines for the chunk's shoppers."""
-    product = _product("product_n")
+    """Shoppers and their orders, each order with its lines' totals."""
     tax = (
         "case country "
         + " ".join(f"when '{c}' then {r}" for c, r in TAX_RATE.items())
         + " else 0.2 end"
     )
     shoppers = """
-        select people.*,
+        select *,
             case
-                when people.uses_family_email then head.email
-                when people.has_typo and u1(people.p, 'shop_typo') < 0.4
-                    then people.typo_email
-                when people.domain = 'gmail.com' and u1(people.p, 'plus_tag') < 0.05
-                    then split_part(people.email, '@', 1) || '+shop@gmail.com'
-                else people.email
+                when uses_family_email then family_email
+                when has_typo and u1(p, 'shop_typo') < 0.4 then typo_email
+                when domain = 'gmail.com' and u1(p, 'plus_tag') < 0.05
+                    then split_part(email, '@', 1) || '+shop@gmail.com'
+                else email
             end as shop_email
         from people
-        left join people head on head.p = people.household_head
-        where people.is_shopper
+        where is_shopper
     """
-    orders = block_events(
+    orders = events(
         batch,
         "select * from shop_people",
         "p",
@@ -136,42 +170,30 @@ def prepare(batch: Batch) -> list[str]:
         "since",
         "order",
     )
+    lines = [_line(str(line)) for line in range(MAX_LINES)]
+    subtotal = " + ".join(
+        f"case when n_lines > {k} then {line['price']} * {line['quantity']} else 0 end"
+        for k, line in enumerate(lines)
+    )
+    line_discounts = " + ".join(
+        f"case when n_lines > {k} then {line['discount']} else 0 end"
+        for k, line in enumerate(lines)
+    )
     return [
-        f"create or replace temp table shop_people as {shoppers} order by p",
-        f"""
-        create or replace temp table shop_lines as
-        with orders as ({orders}),
-        lines as (
-            select *,
-                unnest(range(1 + floor(pow(u2(p, ek, 'lines'), 2) * 4)::integer)) as line
-            from orders
-        )
-        select *,
-            floor(pow(u3(p, ek, line, 'product'), 1.6) * {CATALOG_SIZE})::integer
-                as product_n,
-            1 + floor(pow(u3(p, ek, line, 'qty'), 3) * 3)::integer as quantity
-        from lines
-        order by p, ek, line
-        """,
+        f"create or replace temp table shop_people as {shoppers}",
         f"""
         create or replace temp table shop_orders as
-        with priced as (
-            select *, {product["price"]} as unit_price,
-                case when u3(p, ek, line, 'line_discount') < 0.1
-                    then round({product["price"]} * quantity * 0.15, 2) else 0 end
-                    as line_discount
-            from shop_lines
+        with counted as (
+            select *,
+                1 + floor(pow(u2(p, ek, 'lines'), 2) * {MAX_LINES})::integer as n_lines
+            from ({orders})
         ),
-        totals as (
-            select p, ek, any_value(t) as t,
-                sum(unit_price * quantity) as subtotal,
-                sum(line_discount) as line_discounts,
-                count(*) as line_count
-            from priced
-            group by p, ek
+        summed as (
+            select *, {subtotal} as subtotal, {line_discounts} as line_discounts
+            from counted
         )
-        select shop_people.*, totals.* exclude (p),
-            cast(1000000000000 + p * 100000 + ek as varchar) as order_id,
+        select *,
+            {_order_id("1")} as order_id,
             case when u2(p, ek, 'order_discount') < 0.2 then round(subtotal * 0.1, 2)
                 else 0 end + line_discounts as discount,
             round((subtotal - line_discounts) * ({tax}), 2) as tax,
@@ -185,8 +207,7 @@ def prepare(batch: Batch) -> list[str]:
             (t + (3 + u2(p, ek, 'refund_t') * 20) * {SECONDS_PER_DAY})::bigint
                 as refund_t,
             not is_registered or u2(p, ek, 'as_guest') < 0.08 as is_guest
-        from totals join shop_people using (p)
-        order by p, ek
+        from summed
         """,
     ]
 
@@ -231,7 +252,7 @@ def _customers(batch: Batch) -> str:
         loaded(loaded_t) as _loaded_at
     from timed
     where {landed(batch, "loaded_t")}
-    order by p, v, repeat
+    {ordered(batch, "p, v, repeat")}
     """
 
 
@@ -267,7 +288,8 @@ def _orders(batch: Batch) -> str:
         where vt < {batch.w1}
     ),
     timed as (
-        select *, {repeat_loaded("loaded_t", "repeat", "u3(p, ek, step * 2 + repeat, 'order_rl')")}
+        select *,
+            {repeat_loaded("loaded_t", "repeat", "u4(p, ek, step, repeat, 'order_rl')")}
             as landed_t
         from rows
     )
@@ -279,7 +301,8 @@ def _orders(batch: Batch) -> str:
             then phone_mess(country, mobile_grouped, u2(p, ek, 'order_phone_fmt')) end
             as phone,
         currency,
-        amount_mess(subtotal, u3(p, ek, step, 'subtotal_fmt'), currency_symbol(currency))
+        amount_mess(subtotal, u3(p, ek, step, 'subtotal_fmt'),
+            currency_symbol(currency))
             as subtotal_amount,
         amount(discount) as discount_amount,
         amount(tax) as tax_amount,
@@ -300,41 +323,37 @@ def _orders(batch: Batch) -> str:
         loaded(landed_t) as _loaded_at
     from timed
     where {landed(batch, "landed_t")}
-    order by p, ek, step, repeat
+    {ordered(batch, "p, ek, step, repeat")}
     """
 
 
 def _order_lines(batch: Batch) -> str:
-    product = _product("product_n")
+    line = _line("line")
+    product = _product(f"({line['product_n']})")
     loaded = "t + load_delay(u3(p, ek, 0, 'order_load'))"
+    landed_t = repeat_loaded("loaded_t", "repeat", "u4(p, ek, line, repeat, 'line_rl')")
     return f"""
     with rows as (
         select *, greatest({loaded}, 3600) as loaded_t,
             unnest(case when u3(p, ek, line, 'line_rep') < 0.01
                 then [0, 1] else [0] end) as repeat
-        from shop_lines
+        from (select *, unnest(range(n_lines)) as line from shop_orders)
+        where t < {batch.w1}
     ),
-    timed as (
-        select *, {repeat_loaded("loaded_t", "repeat", "u3(p, ek, line * 2 + repeat, 'line_rl')")}
-            as landed_t
-        from rows
-    )
+    timed as (select *, {landed_t} as landed_t from rows)
     select
-        key_mess(cast(10000000000000 + p * 1000000 + ek * 10 + line as varchar),
+        key_mess({_order_id("3")} || cast(line as varchar),
             u3(p, ek, line, 'line_key')) as order_line_id,
-        key_mess(cast(1000000000000 + p * 100000 + ek as varchar),
-            u3(p, ek, line, 'line_order_key')) as order_id,
+        key_mess(order_id, u3(p, ek, line, 'line_order_key')) as order_id,
         {product["product_id"]} as product_id,
         {product["sku"]} as sku,
-        cast(quantity as varchar) as quantity,
-        amount({product["price"]}) as unit_price,
-        case when u3(p, ek, line, 'line_discount') < 0.1
-            then amount(round({product["price"]} * quantity * 0.15, 2))
-            else '0.00' end as discount_amount,
+        cast({line["quantity"]} as varchar) as quantity,
+        amount({line["price"]}) as unit_price,
+        amount({line["discount"]}) as discount_amount,
         loaded(landed_t) as _loaded_at
     from timed
     where {landed(batch, "landed_t")}
-    order by p, ek, line, repeat
+    {ordered(batch, "p, ek, line, repeat")}
     """
 
 
@@ -351,13 +370,13 @@ def _refunds(batch: Batch) -> str:
         where fate in ('refunded', 'partially_refunded') and refund_t < {batch.w1}
     ),
     timed as (
-        select *, {repeat_loaded("loaded_t", "repeat", "u3(p, ek, repeat, 'refund_rl')")}
+        select *,
+            {repeat_loaded("loaded_t", "repeat", "u3(p, ek, repeat, 'refund_rl')")}
             as landed_t
         from rows
     )
     select
-        key_mess(cast(2000000000000 + p * 100000 + ek as varchar),
-            u2(p, ek, 'refund_key')) as refund_id,
+        key_mess({_order_id("2")}, u2(p, ek, 'refund_key')) as refund_id,
         order_id,
         amount_mess(case when fate = 'refunded' then {total}
             else round(({total}) * (0.2 + u2(p, ek, 'partial') * 0.6), 2) end,
@@ -369,5 +388,5 @@ def _refunds(batch: Batch) -> str:
         loaded(landed_t) as _loaded_at
     from timed
     where {landed(batch, "landed_t")}
-    order by p, ek, repeat
+    {ordered(batch, "p, ek, repeat")}
     """

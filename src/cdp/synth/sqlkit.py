@@ -343,15 +343,16 @@ def unique_digits(n: str, digits: int, multiplier: int, offset: int) -> str:
     )
 
 
-def pattern_fill(pattern: str, key: str, salt: str) -> str:
-    """Fills a postal-code pattern: '#' a digit, '@' a letter, else literal."""
+def pattern_fill(pattern: str, bits: str) -> str:
+    """Fills a postal-code pattern from one hash: '#' a digit, '@' a letter,
+    anything else literal. Each position reads its own 6 bits of `bits`."""
     parts = []
     for position, char in enumerate(pattern):
-        draw = f"h2({key}, {position}, {quote(salt)})"
+        chunk = f"(({bits} >> {6 * position}) % 64)"
         if char == "#":
-            parts.append(f"chr(48 + ({draw} % 10)::integer)")
+            parts.append(f"chr(48 + ({chunk} % 10)::integer)")
         elif char == "@":
-            parts.append(f"chr(65 + ({draw} % 26)::integer)")
+            parts.append(f"chr(65 + ({chunk} % 26)::integer)")
         else:
             parts.append(quote(char))
     return " || ".join(parts)

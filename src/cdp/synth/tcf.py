@@ -21,6 +21,8 @@ POLICY_VERSION = 4  # TCF v2.2
 PUBLISHER_CC = "NL"
 # Vendors the banner asks about (Google is 755); consented ones are set.
 VENDORS = (2, 4, 21, 25, 32, 45, 52, 68, 91, 755)
+# Version, Created and LastUpdated take 78 bits: the first 13 characters.
+DAY_CHARS = 13
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,9 @@ with the same ids.
 Two shapes cover every table:
 
 - events: a parent row (a device, a shopper, a store customer) with a
-  yearly rate gets events in 30-day blocks from the start date on; the
-  count per block and the times inside it are drawn per (parent, block);
+  yearly rate gets events per segment of time: the initial window is one
+  segment, every day added by --next-day another; the count per segment
+  and the times inside it are drawn per (parent, segment);
 - versions: a record is written when created and again at each update,
   each write landing as one more row with the same id. History from before
   the start date lands with the initial sync on the first day.
@@ -23,46 +24,62 @@ from __future__ import annotations
 from cdp.synth.population import YEAR_SECONDS, Batch
 from cdp.synth.sqlkit import REPEAT_VERSION, SECONDS_PER_DAY, draw
 
-BLOCK_SECONDS = 30 * SECONDS_PER_DAY
-# Updates are scheduled this far past the start date, enough for years of
-# --next-day runs.
-WORLD_SECONDS = 4 * YEAR_SECONDS
-MAX_UPDATES = 6
+UPDATE_YEARS = 2
+MAX_UPDATES = 8
+# Events per parent and segment are numbered below this.
+SEGMENT_EVENTS = 100_000
 
 
-def block_range(batch: Batch) -> tuple[int, int]:
-    """Blocks whose events can land in the batch."""
-    first = max(batch.span_start, 0) // BLOCK_SECONDS
-    last = -(-batch.w1 // BLOCK_SECONDS)
-    return first, last
+def segments(batch: Batch) -> list[tuple[int, int, int]]:
+    """(segment, start, end) of the segments whose events can land in the
+    batch. Segment 0 is the initial window; segment k > 0 is day k - 1 of a
+    later --next-day run."""
+    initial_end = batch.world.initial_days * SECONDS_PER_DAY
+    found = []
+    if batch.span_start < initial_end:
+        found.append((0, 0, initial_end))
+    first_day = max(batch.world.initial_days, batch.span_start // SECONDS_PER_DAY)
+    for day in range(first_day, batch.w1 // SECONDS_PER_DAY):
+        found.append((day + 1, day * SECONDS_PER_DAY, (day + 1) * SECONDS_PER_DAY))
+    return found
 
 
-def block_events(
+def events(
     batch: Batch, source: str, key: str, rate_per_year: str, active_from: str, salt: str
 ) -> str:
-    """Rows of `source` expanded to events: adds `b` (block), `i` (event
-    number in the block), `ek` (b and i as one number) and `t` (event time,
+    """Rows of `source` expanded to events: adds `sg` (segment), `i` (event
+    number in the segment), `ek` (both as one number) and `t` (event time,
     seconds since the start date).
 
-    `key` identifies the parent (one or more columns, comma-separated); the
-    event is identified by (key, b, i).
+    `key` identifies the parent (one to three comma-separated columns); the
+    event is identified by (key, ek). The count per parent and segment has
+    the mean `rate_per_year` times the parent's active time in the segment.
     """
-    first, last = block_range(batch)
-    block_start = f"(b * {BLOCK_SECONDS})"
-    low = f"greatest({block_start}, {active_from}, 0)"
-    high = f"({block_start} + {BLOCK_SECONDS})"
-    mean = f"({rate_per_year}) * greatest({high} - {low}, 0) / {YEAR_SECONDS}"
-    time_draw = draw(f"{key}, b * 1000 + i", f"{salt}_t")
-    count_draw = draw(f"{key}, b", f"{salt}_n")
-    return f"""
-    select *,
-        b * 1000 + i as ek,
-        ({low} + floor({time_draw} * ({high} - {low})))::bigint as t
-    from (
-        select *, unnest(range(n_of({mean}, {count_draw}))) as i
-        from (select *, unnest(range({first}, {last})) as b from ({source}))
-    )
+    parts = []
+    for segment, start, end in segments(batch):
+        low = f"greatest({start}, {active_from}, 0)"
+        mean = f"({rate_per_year}) * greatest({end} - {low}, 0) / {YEAR_SECONDS}"
+        count = f"least(n_of({mean}, {draw(f'{key}, {segment}', f'{salt}_n')}), 99999)"
+        ek = f"({segment} * {SEGMENT_EVENTS} + i)"
+        parts.append(f"""
+        select *, {segment} as sg, {ek} as ek,
+            ({low} + floor({draw(f"{key}, {ek}", f"{salt}_t")} * ({end} - {low})))
+                ::bigint as t
+        from (select *, unnest(range({count})) as i from ({source}))
+        """)
+    if not parts:
+        return f"select *, 0 as sg, 0 as i, 0 as ek, 0 as t from ({source}) where false"
+    return " union all ".join(parts)
+
+
+def ordered(batch: Batch, keys: str) -> str:
+    """The ORDER BY a batch's output needs.
+
+    The initial window comes out in key order by construction (see
+    population); a --next-day batch combines several segments, whose union
+    has no guaranteed order, and is small enough to sort.
     """
+    return f"order by {keys}" if batch.daily else ""
 
 
 def landed(batch: Batch, loaded_t: str) -> str:
@@ -103,13 +120,13 @@ def versions(
     """
     low = f"greatest({created}, 0)"
     n_updates = (
-        f"least(n_of({updates_per_year}, u1({key}, 'nupd_{salt}')), {MAX_UPDATES})"
+        f"least(n_of({UPDATE_YEARS} * {updates_per_year}, u1({key}, 'nupd_{salt}')), "
+        f"{MAX_UPDATES})"
     )
-    # Updates are spread over the first year after creation (or after the
-    # start date) rather than the whole world, so a record changes most
-    # while it is fresh.
+    # Updates are spread over a few years from creation (or from the start
+    # date), so that records keep changing on days added by --next-day.
     update_time = (
-        f"({low} + floor(least({WORLD_SECONDS} - {low}, {YEAR_SECONDS}) "
+        f"({low} + floor({UPDATE_YEARS * YEAR_SECONDS} "
         f"* (v - 1 + u2({key}, v, 'vt_{salt}')) / n_updates))::bigint"
     )
     return f"""
@@ -125,6 +142,28 @@ def versions(
     )
     where {happened(batch, "vt")}
     """
+
+
+RESEND_SHARE = 0.03
+RESEND_DAYS = 3
+
+
+def resent(batch: Batch, landed_t: str, draw: str) -> str:
+    """A list to append to a row's landings: [2] when the row already landed
+    in the days before this --next-day batch and the source sends it again
+    (at-least-once delivery after a sync failure), else []."""
+    if not batch.daily:
+        return "[]"
+    since = batch.w0 - RESEND_DAYS * SECONDS_PER_DAY
+    return (
+        f"case when {landed_t} >= {since} and {landed_t} < {batch.w0} "
+        f"and {draw} < {RESEND_SHARE} then [2] else [] end"
+    )
+
+
+def resent_time(batch: Batch, draw: str) -> str:
+    """When a resent row lands: some time in the batch's day."""
+    return f"({batch.w0} + floor(({draw}) * {SECONDS_PER_DAY}))::bigint"
 
 
 def repeat_loaded(loaded_t: str, repeat: str, draw: str) -> str:

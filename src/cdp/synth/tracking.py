@@ -14,9 +14,9 @@ from __future__ import annotations
 from cdp.synth.population import Batch
 from cdp.synth.shop import CATALOG_SIZE, _product
 from cdp.synth.sqlkit import DUPLICATE_EVENT, FUTURE_DATED, SECONDS_PER_DAY, str_list
-from cdp.synth.timeline import block_events, landed
+from cdp.synth.timeline import events, landed, ordered, resent, resent_time
 
-SESSIONS_PER_YEAR = 3.0
+SESSIONS_PER_YEAR = 1.8
 PAGES = (
     # (name, path, title)
     ("Home", "/", "Outdoor & Home Goods | Example Shop"),
@@ -65,10 +65,7 @@ SEARCH_TERMS = ("jacket", "merino", "boots", "mug", "lamp", "gift", "sale", "rai
 
 
 def _message_id(keys: str, salt: str) -> str:
-    return (
-        f"'ajs-' || lower(lpad(to_hex(h3({keys}, '{salt}')), 16, '0'))"
-        f" || lower(lpad(to_hex(h3({keys}, '{salt}2')), 16, '0'))"
-    )
+    return f"'ajs-' || lower(to_hex(h3({keys}, '{salt}')))"
 
 
 def _times(key: str) -> str:
@@ -84,12 +81,13 @@ def _times(key: str) -> str:
 
 
 def _text(ms: str, key: str) -> str:
-    return f"ts_text(ms_at({ms}), u3({key}, 'ts_fmt'), cast(ms_at({ms}) as varchar) || 'Z', 0)"
+    usual = f"cast(ms_at({ms}) as varchar) || 'Z'"
+    return f"ts_text(ms_at({ms}), u3({key}, 'ts_fmt'), {usual}, 0)"
 
 
 def prepare(batch: Batch) -> list[str]:
     """Sessions per device, and the page views inside them."""
-    sessions = block_events(
+    sessions = events(
         batch,
         "select * from devices",
         "p, device",
@@ -102,14 +100,13 @@ def prepare(batch: Batch) -> list[str]:
         create or replace temp table tracking_sessions as
         select *,
             1 + floor(pow(u3(p, device, ek, 'pages'), 2) * 6)::integer as page_count,
-            floor(pow(u3(p, device, ek, 'tracks'), 1.4) * 5)::integer as track_count,
+            floor(pow(u3(p, device, ek, 'tracks'), 1.5) * 4)::integer as track_count,
             u3(p, device, ek, 'campaign') < 0.25 as has_campaign,
             floor(u3(p, device, ek, 'campaign_pick') * {len(CAMPAIGNS)})::integer
                 as campaign_index,
             case when login_t is not null and t >= login_t then customer_id end
                 as session_user_id
         from ({sessions})
-        order by p, device, ek
         """,
     ]
 
@@ -124,24 +121,31 @@ def tables(batch: Batch) -> dict[str, str]:
 
 def _landing(batch: Batch, source: str, key: str, order: str) -> str:
     """Adds receipt times and repeated deliveries; keeps this batch's calls."""
+    resend_draw = f"u4({key}, {batch.tag}, 'resend')"
     return f"""
     with timed as (select *, {_times(key)} from ({source})),
     repeated as (
         select *,
             unnest(case when u3({key}, 'dup') < {DUPLICATE_EVENT} then [0, 1]
-                else [0] end) as repeat
+                else [0] end || {resent(batch, "(received_ms // 1000)", resend_draw)})
+                as repeat
         from timed
     ),
     received as (
         select *,
-            received_ms + case when repeat = 1 and u3({key}, 'dup_later') < 0.5
-                then (3600 + u3({key}, 'dup_gap') * 2 * {SECONDS_PER_DAY})::bigint * 1000
-                else 0 end as landed_ms
+            case
+                when repeat = 2 then {resent_time(batch, resend_draw)} * 1000
+                    + received_ms % 1000
+                when repeat = 1 and u3({key}, 'dup_later') < 0.5 then received_ms
+                    + (3600 + u3({key}, 'dup_gap') * 2 * {SECONDS_PER_DAY})::bigint
+                    * 1000
+                else received_ms
+            end as landed_ms
         from repeated
     )
     select * from received
     where {landed(batch, "(landed_ms // 1000)")}
-    order by {order}, repeat
+    {ordered(batch, order + ", repeat")}
     """
 
 
@@ -160,7 +164,8 @@ def _pages(batch: Batch) -> str:
     )
     source = f"""
         select *,
-            t * 1000 + j * (15000 + floor(u4(p, device, ek, j, 'dwell') * 90000))::bigint
+            t * 1000
+                + j * (15000 + floor(u4(p, device, ek, j, 'dwell') * 90000))::bigint
                 as ms,
             {page_index} as page_n,
             floor(pow(u4(p, device, ek, j, 'product'), 1.6) * {CATALOG_SIZE})::integer
@@ -169,12 +174,14 @@ def _pages(batch: Batch) -> str:
         from (select *, unnest(range(page_count)) as j from tracking_sessions)
     """
     path = (
-        f"case when page_n = 1 then '/products/' || lower(replace({product['name']}, ' ', '-'))"
+        "case when page_n = 1 then '/products/' || "
+        f"lower(replace({product['name']}, ' ', '-'))"
         f" else {paths}[page_n + 1] end"
     )
     search = (
         f"case when j = 0 and has_campaign then '?utm_source=' || "
-        f"{sources}[campaign_index + 1] || '&utm_medium=' || {mediums}[campaign_index + 1]"
+        f"{sources}[campaign_index + 1] || '&utm_medium=' || "
+        f"{mediums}[campaign_index + 1]"
         f" || '&utm_campaign=' || {campaigns}[campaign_index + 1] "
         f"when page_n = 4 then '?q=' || {str_list(SEARCH_TERMS)}"
         f"[1 + floor(u3(p, device, page_key, 'q') * {len(SEARCH_TERMS)})::integer] "
@@ -187,7 +194,8 @@ def _pages(batch: Batch) -> str:
         select *, {path} as page_path, {search} as page_search from rows
     )
     select
-        key_mess({_message_id("p, device, page_key", "page")}, u3(p, device, page_key, 'id_missing')) as id,
+        key_mess({_message_id("p, device, page_key", "page")},
+            u3(p, device, page_key, 'id_missing')) as id,
         anonymous_id,
         session_user_id as user_id,
         {names}[page_n + 1] as name,
@@ -230,19 +238,24 @@ def _tracks(batch: Batch) -> str:
         case event_text
             when 'Product Viewed' then '{{"product_id":"' || {product["product_id"]}
                 || '","sku":"' || {product["sku"]} || '","price":'
-                || amount({product["price"]}) || ',"currency":"' || currency_of(country) || '"}}'
+                || amount({product["price"]}) || ',"currency":"'
+                || currency_of(country) || '"}}'
             when 'Product Added' then '{{"product_id":"' || {product["product_id"]}
-                || '","quantity":' || cast(1 + (u3(p, device, track_key, 'qty') < 0.2)::integer
+                || '","quantity":'
+                || cast(1 + (u3(p, device, track_key, 'qty') < 0.2)::integer
                     as varchar)
                 || ',"price":' || amount({product["price"]}) || '}}'
             when 'Products Searched' then '{{"query":"' || {str_list(SEARCH_TERMS)}
-                [1 + floor(u3(p, device, track_key, 'q') * {len(SEARCH_TERMS)})::integer]
+                [1 + floor(u3(p, device, track_key, 'q') * {len(SEARCH_TERMS)})
+                    ::integer]
                 || '"}}'
-            when 'Checkout Started' then '{{"value":' || amount({product["price"]} * 1.6)
+            when 'Checkout Started' then '{{"value":'
+                || amount({product["price"]} * 1.6)
                 || ',"currency":"' || currency_of(country) || '","items":2}}'
             when 'Form Submitted' then '{{"form_id":"' || case when is_b2b
                 then 'demo_request' else 'contact_us' end || '"}}'
-            when 'Video Played' then '{{"video_id":"v' || cast(product_n % 12 as varchar)
+            when 'Video Played' then '{{"video_id":"v'
+                || cast(product_n % 12 as varchar)
                 || '","position":' || cast(floor(u3(p, device, track_key, 'pos') * 90)
                     ::integer as varchar) || '}}'
             when 'Feature Used' then '{{"feature":"' || ['wishlist', 'size_guide',
@@ -252,9 +265,11 @@ def _tracks(batch: Batch) -> str:
     """
     source = f"""
         select *,
-            t * 1000 + (5000 + floor(u4(p, device, ek, j, 'track_dwell') * 240000))::bigint
+            t * 1000
+                + (5000 + floor(u4(p, device, ek, j, 'track_dwell') * 240000))::bigint
                 as ms,
-            floor(pow(u4(p, device, ek, j, 'track_product'), 1.6) * {CATALOG_SIZE})::integer
+            floor(pow(u4(p, device, ek, j, 'track_product'), 1.6) * {CATALOG_SIZE})
+                ::integer
                 as product_n,
             (p * 100000 + ek) * 8 + j as track_key,
             {pick_event.replace("u <", "u4(p, device, ek, j, 'event') <")} as event_n
@@ -265,7 +280,8 @@ def _tracks(batch: Batch) -> str:
     with rows as ({rows}),
     named as (select *, {texts}[event_n + 1] as event_text from rows)
     select
-        key_mess({_message_id("p, device, track_key", "track")}, u3(p, device, track_key, 'id_missing')) as id,
+        key_mess({_message_id("p, device, track_key", "track")},
+            u3(p, device, track_key, 'id_missing')) as id,
         anonymous_id,
         session_user_id as user_id,
         lower(replace(event_text, ' ', '_')) as event,
@@ -274,7 +290,8 @@ def _tracks(batch: Batch) -> str:
         {properties} as properties,
         ip as context_ip,
         user_agent as context_user_agent,
-        'https://shop.example.com/products/' || lower(replace({product["name"]}, ' ', '-'))
+        'https://shop.example.com/products/'
+            || lower(replace({product["name"]}, ' ', '-'))
             as context_page_url,
         {_text("client_ms", "p, device, track_key")} as "timestamp",
         cast(ms_at(client_ms + 25) as varchar) || 'Z' as sent_at,
@@ -289,26 +306,24 @@ def _identifies(batch: Batch) -> str:
     # again now and then while logged in.
     source = f"""
         with calls as (
-            select devices.*, people.email as person_email, people.work_email,
-                people.first_name, people.last_name, people.mobile_grouped,
-                people.is_subscriber, people.since as person_since,
+            select *,
                 unnest(
                     case when login_t is not null then [0] else [] end
-                    || case when device = 0 and people.is_subscriber
-                        and not people.is_registered then [1] else [] end
-                    || case when device = 0 and people.is_b2b then [2] else [] end
+                    || case when device = 0 and is_subscriber
+                        and not is_registered then [1] else [] end
+                    || case when device = 0 and is_b2b then [2] else [] end
                     || case when login_t is not null
-                        then range(3, 3 + n_of(1.5 * intensity, u2(devices.p, device, 're_id')))
+                        then range(3, 3 + n_of(1.5 * intensity, u2(p, device, 're_id')))
                         else [] end
                 ) as kind
-            from devices join people using (p)
+            from devices
         )
         select *,
             case kind
                 when 0 then login_t
-                when 1 then (greatest(person_since, first_t, 0)
+                when 1 then (greatest(since, first_t, 0)
                     + u2(p, device, 'signup_t') * 20 * {SECONDS_PER_DAY})::bigint
-                when 2 then (greatest(person_since, first_t, 0)
+                when 2 then (greatest(since, first_t, 0)
                     + u2(p, device, 'form_t') * 60 * {SECONDS_PER_DAY})::bigint
                 else (greatest(login_t, 0) + u3(p, device, kind, 're_id_t')
                     * 365 * {SECONDS_PER_DAY})::bigint
@@ -325,13 +340,15 @@ def _identifies(batch: Batch) -> str:
     return f"""
     with rows as ({rows})
     select
-        key_mess({_message_id("p, device, identify_key", "identify")}, u3(p, device, identify_key, 'id_missing')) as id,
+        key_mess({_message_id("p, device, identify_key", "identify")},
+            u3(p, device, identify_key, 'id_missing')) as id,
         anonymous_id,
         case when kind in (0) or kind >= 3 then customer_id end as user_id,
-        email_mess(case when kind = 2 then work_email else person_email end,
+        email_mess(case when kind = 2 then work_email else email end,
             u3(p, device, identify_key, 'id_email')) as email,
         case when kind in (0, 3) and u2(p, device, 'id_phone') < 0.3
-            then phone_mess(country, mobile_grouped, u3(p, device, identify_key, 'id_phone'))
+            then phone_mess(country, mobile_grouped,
+                u3(p, device, identify_key, 'id_phone'))
             end as phone,
         case when kind <> 1 then first_name end as first_name,
         case when kind <> 1 then last_name end as last_name,

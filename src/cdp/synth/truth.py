@@ -13,8 +13,9 @@ the person has it, whether or not a source ended up showing it.
 
 from __future__ import annotations
 
-from cdp.synth import sqlkit
+from cdp.synth import population, sqlkit
 from cdp.synth.population import Batch
+from cdp.synth.timeline import ordered
 
 
 def prepare(batch: Batch) -> list[str]:
@@ -25,46 +26,50 @@ def tables(batch: Batch) -> dict[str, str]:
     # Only people who joined by the end of the batch, each listed once: the
     # initial run lists its population, a --next-day run its new people.
     if batch.daily:
-        joined = f"people.since >= {batch.w0} and people.since < {batch.w1}"
+        joined = f"since >= {batch.w0} and since < {batch.w1}"
     else:
-        joined = f"people.since < {batch.w1}"
-    mobile = sqlkit.e164("country", "mobile_nsn")
-    direct = sqlkit.e164("account_country", "direct_nsn")
-    office = sqlkit.e164("account_country", "office_nsn")
+        joined = f"since < {batch.w1}"
+    listed = [
+        ("email", "email", "true"),
+        ("email", "alt_email", "uses_alt_email"),
+        ("email", "typo_email", "has_typo"),
+        ("email", "work_email", "is_b2b"),
+        ("email", "family_email", "uses_family_email"),
+        ("phone", sqlkit.e164("country", "mobile_nsn"), "true"),
+        ("phone", sqlkit.e164("account_country", "direct_nsn"), "is_b2b"),
+        (
+            "phone",
+            sqlkit.e164("account_country", "office_nsn"),
+            "is_contact and shares_office_phone",
+        ),
+        ("customer_id", "customer_id", "is_registered"),
+        ("user_id", "customer_id", "is_registered"),
+        ("contact_id", "contact_id", "is_contact"),
+        ("lead_id", "lead_id", "is_lead_only or was_lead"),
+        ("subscriber_id", "subscriber_id", "is_subscriber"),
+        ("loyalty_id", "loyalty_id", "is_loyal"),
+    ]
+    # One list per person, unnested: rows come out in person order without
+    # a sort.
+    entries = ", ".join(
+        f"{{'t': '{kind}', 'v': case when {condition} then {value} end}}"
+        for kind, value, condition in listed
+    )
+    devices = (
+        "case when is_web then list_transform(range(n_devices), device -> "
+        f"{{'t': 'anonymous_id', 'v': {population.anonymous_id()}}}) else [] end"
+    )
     return {
         "person_identifiers": f"""
-        with who as (
-            select people.*, head.email as family_email
-            from people left join people head on head.p = people.household_head
+        with listed as (
+            select person_key,
+                unnest(list_filter([{entries}] || {devices}, x -> x.v is not null))
+                    as entry
+            from people
             where {joined}
-        ),
-        listed as (
-            select p, 0 as n, 'email' as identifier_type, email as identifier_value
-                from who
-            union all select p, 1, 'email', alt_email from who where uses_alt_email
-            union all select p, 2, 'email', typo_email from who where has_typo
-            union all select p, 3, 'email', work_email from who where is_b2b
-            union all select p, 4, 'email', family_email from who
-                where uses_family_email
-            union all select p, 5, 'phone', {mobile} from who
-            union all select p, 6, 'phone', {direct} from who where is_b2b
-            union all select p, 7, 'phone', {office} from who
-                where is_contact and shares_office_phone
-            union all select p, 8, 'customer_id', customer_id from who
-                where is_registered
-            union all select p, 9, 'user_id', customer_id from who where is_registered
-            union all select p, 10, 'contact_id', contact_id from who where is_contact
-            union all select p, 11, 'lead_id', lead_id from who
-                where is_lead_only or was_lead
-            union all select p, 12, 'subscriber_id', subscriber_id from who
-                where is_subscriber
-            union all select p, 13, 'loyalty_id', loyalty_id from who where is_loyal
-            union all select devices.p, 14 + device, 'anonymous_id', anonymous_id
-                from devices join who using (p)
         )
-        select 'P' || lpad(cast(p as varchar), 9, '0') as person_key,
-            identifier_type, identifier_value
+        select person_key, entry.t as identifier_type, entry.v as identifier_value
         from listed
-        order by p, n
+        {ordered(batch, "person_key")}
         """
     }
