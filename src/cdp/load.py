@@ -85,8 +85,11 @@ def _create_statements(table: TableFiles, replace: bool) -> list[str]:
     columns = ", ".join(f"{_quote(column)} text" for column in table.columns)
     statements = [f"create schema if not exists {_quote(table.schema)}"]
     if replace:
+        # cascade: on Postgres the staging views built on a raw table would
+        # otherwise block the drop; dbt recreates them on the next build.
         statements.append(
             f"drop table if exists {_quote(table.schema)}.{_quote(table.table)}"
+            " cascade"
         )
     statements.append(
         f"create table if not exists {_quote(table.schema)}.{_quote(table.table)} "
