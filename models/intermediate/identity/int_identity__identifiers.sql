@@ -190,6 +190,22 @@ offline_identifiers as (
 
 ),
 
+tracking_events as (
+
+    select
+        anonymous_id,
+        user_id,
+        event_at
+    from tracking_pages
+    union all
+    select
+        anonymous_id,
+        user_id,
+        event_at
+    from tracking_tracks
+
+),
+
 -- Page views and track calls only tie a device to a user: one record per
 -- pair, not per event, so that the graph grows with people, not traffic.
 tracking_event_pairs as (
@@ -199,11 +215,7 @@ tracking_event_pairs as (
         user_id,
         min(event_at) as first_seen_at,
         max(event_at) as last_seen_at
-    from (
-        select anonymous_id, user_id, event_at from tracking_pages
-        union all
-        select anonymous_id, user_id, event_at from tracking_tracks
-    ) as tracking_events
+    from tracking_events
     where user_id is not null
     group by anonymous_id, user_id
 
@@ -328,9 +340,11 @@ block_matches as (
                 observed.identifier_value
             order by
                 case when blocked_values.identifier_type = '*' then 1
-                    else 0 end,
+                    else 0
+                end,
                 case when blocked_values.match_type = 'exact' then 0
-                    else 1 end,
+                    else 1
+                end,
                 blocked_values.value
         ) as match_rank
     from observed

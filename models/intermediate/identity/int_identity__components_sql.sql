@@ -1,0 +1,6 @@
+{{ config(materialized='connected_components') }}
+
+select
+    node_a,
+    node_b
+from {{ ref('int_identity__graph_edges') }}

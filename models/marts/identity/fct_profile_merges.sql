@@ -1,0 +1,85 @@
+{#- A log of what happened: rebuilding it would lose the past runs. -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        full_refresh=false,
+        on_schema_change='fail',
+    )
+}}
+
+with
+
+registry as (
+
+    select * from {{ ref('int_identity__profile_registry') }}
+
+),
+
+this_run as (
+
+    select * from registry
+    where
+        changed_invocation_id = '{{ invocation_id }}'
+        and change_kind = 'merged'
+
+),
+
+run_merges as (
+
+    select
+        previous_profile_id as absorbed_profile_id,
+        profile_id as surviving_profile_id,
+        changed_at as merged_at,
+        changed_invocation_id as invocation_id,
+        count(*) as identifier_count
+    from this_run
+    group by
+        previous_profile_id,
+        profile_id,
+        changed_at,
+        changed_invocation_id
+
+),
+
+recorded as (
+
+    {% if is_incremental() %}
+        select absorbed_profile_id
+        from {{ this }}
+    {% else %}
+        select
+            cast(null as {{ dbt.type_string() }}) as absorbed_profile_id
+        where 1 = 0
+    {% endif %}
+
+),
+
+-- A run that fails after the registry was written and is then repeated
+-- must not log its merges twice.
+not_yet_recorded as (
+
+    select run_merges.*
+    from run_merges
+    left join recorded
+        on run_merges.absorbed_profile_id = recorded.absorbed_profile_id
+    where recorded.absorbed_profile_id is null
+
+),
+
+final as (
+
+    select
+        cast(absorbed_profile_id as {{ dbt.type_string() }})
+            as absorbed_profile_id,
+        cast(surviving_profile_id as {{ dbt.type_string() }})
+            as surviving_profile_id,
+        cast(merged_at as {{ dbt.type_timestamp() }}) as merged_at,
+        cast(invocation_id as {{ dbt.type_string() }}) as invocation_id,
+        cast(identifier_count as {{ dbt.type_bigint() }})
+            as identifier_count
+    from not_yet_recorded
+
+)
+
+select * from final
