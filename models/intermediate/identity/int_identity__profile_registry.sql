@@ -75,9 +75,12 @@ holdings as (
         component_id,
         min(previous_profile_created_at) as profile_created_at,
         count(*) as node_count,
-        max(case when anchored_profile_id = previous_profile_id then 1
-            else 0
-        end) as holds_anchor
+        max(
+            case
+                when anchored_profile_id = previous_profile_id then 1
+                else 0
+            end
+        ) as holds_anchor
     from current_nodes
     where previous_profile_id is not null
     group by previous_profile_id, component_id

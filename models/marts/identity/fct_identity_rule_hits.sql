@@ -94,14 +94,12 @@ edge_hits as (
             else 'seeds/identity/identity_link_overrides.csv'
         end as rule_file,
         case
-            when rule_name = 'max_per_profile'
-                then case
-                        when limit_shared_node = node_a then identifier_type_b
-                        else identifier_type_a
-                    end
-            else {{ dbt.concat([
-                'rule_name', "'|'", 'node_a', "'|'", 'node_b',
-            ]) }}
+            when rule_name <> 'max_per_profile'
+                then {{ dbt.concat([
+                    'rule_name', "'|'", 'node_a', "'|'", 'node_b',
+                ]) }}
+            when limit_shared_node = node_a then identifier_type_b
+            else identifier_type_a
         end as rule_key,
         identifier_type_a,
         identifier_value_a,
