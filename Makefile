@@ -53,9 +53,9 @@ test: venv lint
 	$(BIN)/python -m pytest
 
 lint: venv
-	$(BIN)/ruff check src tests/python
-	$(BIN)/ruff format --check src tests/python
-	$(BIN)/sqlfluff lint models analyses
+	$(BIN)/ruff check src tests/python tools
+	$(BIN)/ruff format --check src tests/python tools
+	$(BIN)/sqlfluff lint --processes 2 models analyses
 
 docs: venv
 	$(DBT) docs generate --static
