@@ -102,12 +102,12 @@ from cdp.synth import (
 )
 from cdp.synth.population import Batch, World
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 DEFAULT_START = date(2025, 12, 1)
 DEFAULT_DAYS = 365
 DEFAULT_SEED = 42
 DEFAULT_PROFILES = 10_000
-CHUNK_PEOPLE = 120_000
+CHUNK_PEOPLE = 240_000
 MANIFEST = "manifest.json"
 
 # Source modules whose tables are generated chunk by chunk of people.
@@ -287,30 +287,33 @@ def _run_batch(
     progress: bool,
 ) -> dict[str, int]:
     connection = _connect(batch.world.seed, batch.world.start)
+    # Optional hooks of a source module: setup(batch, connection) once per
+    # batch, prepare(batch) -> statements once per chunk of people.
     for module in PEOPLE_SOURCES.values():
-        setup = getattr(module, "setup", None)
-        if setup:
-            setup(batch, connection)
+        if hasattr(module, "setup"):
+            module.setup(batch, connection)
     writer = _Writer(connection, out, prefix)
     for source, make_tables in GLOBAL_TABLES.items():
         writer.write(source, make_tables(batch), 0)
     chunks = list(_chunks(people[0], people[1], chunk_size))
     bar = tqdm(
-        chunks,
-        desc="generate",
-        unit="chunk",
+        total=len(chunks) * len(PEOPLE_SOURCES),
+        desc=f"generate {prefix}",
+        unit="step",
         disable=not progress,
         file=sys.stderr,
         leave=False,
     )
-    for part, (p0, p1) in enumerate(bar):
+    for part, (p0, p1) in enumerate(chunks):
+        bar.set_postfix_str(f"people {p0:,}-{p1:,}")
         for statement in population.chunk_statements(p0, p1, batch.world):
             connection.execute(statement)
         for source, module in PEOPLE_SOURCES.items():
-            bar.set_postfix_str(source)
-            for statement in module.prepare(batch):
+            for statement in getattr(module, "prepare", lambda _: [])(batch):
                 connection.execute(statement)
             writer.write(source, module.tables(batch), part)
+            bar.update()
+    bar.close()
     connection.close()
     return writer.counts
 

@@ -75,10 +75,6 @@ def setup(batch: Batch, connection: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def prepare(batch: Batch) -> list[str]:
-    return []
-
-
 def tables(batch: Batch) -> dict[str, str]:
     return {
         "consent_events": _consent_events(batch),
@@ -187,7 +183,8 @@ def _language() -> str:
 
 def _preference_changes(batch: Batch) -> str:
     source = (
-        "select * from people where (is_subscriber or is_registered) "
+        "select p, email, is_registered, customer_id, country, since from people "
+        "where (is_subscriber or is_registered) "
         "and u1(p, 'prefs') < 0.15"
     )
     happenings = events(batch, source, "p", "1.2", "since", "preference")

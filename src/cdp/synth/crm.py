@@ -189,7 +189,12 @@ def _accounts(batch: Batch) -> str:
 
 
 def _contacts(batch: Batch) -> str:
-    source = "select * from people where is_contact"
+    source = """
+        select p, contact_id, account_id, account_country, country, first_name,
+            last_name, email, work_email, shares_office_phone, office_grouped,
+            direct_grouped, mobile_grouped, street, city, postal_code, since
+        from people where is_contact
+    """
     loaded = entity_loaded("vt", "u2(p, v, 'con_load')")
     email = "case when u1(p, 'crm_personal') < 0.06 then email else work_email end"
     phone = (
@@ -242,7 +247,12 @@ def _leads(batch: Batch) -> str:
                 then since
                     - ((30 + u1(p, 'lead_age') * 120) * {SECONDS_PER_DAY})::bigint
                 else since end as lead_created
-        from people where is_lead_only or was_lead
+        from (
+            select p, lead_id, contact_id, was_lead, has_typo, typo_email, email,
+                work_email, first_name, last_name, country, mobile_grouped,
+                direct_grouped, account_name, since
+            from people where is_lead_only or was_lead
+        )
     """
     loaded = entity_loaded("vt", "u2(p, v, 'lead_load')")
     status = """
@@ -398,7 +408,10 @@ def _stage_history(batch: Batch) -> str:
 
 
 def _activities(batch: Batch) -> str:
-    source = "select * from people where is_b2b"
+    source = """
+        select p, is_contact, contact_id, lead_id, account_id, country, since, act
+        from people where is_b2b
+    """
     happenings = events(batch, source, "p", "4 + 6 * act", "since", "activity")
     loaded = "t + load_delay(u2(p, ek, 'act_load'))"
     return f"""
@@ -432,7 +445,10 @@ def _activities(batch: Batch) -> str:
 
 
 def _cases(batch: Batch) -> str:
-    source = "select * from people where is_contact"
+    source = """
+        select p, contact_id, account_id, country, since, act
+        from people where is_contact
+    """
     happenings = events(batch, source, "p", "0.4 * act", "since", "case")
     # A case is written when opened, when worked on, and when closed.
     return f"""

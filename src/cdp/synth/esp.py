@@ -81,7 +81,9 @@ def prepare(batch: Batch) -> list[str]:
         f"""
         create or replace temp table esp_subscribers as
         with base as (
-            select *,
+            select p, subscriber_id, email, work_email, typo_email, alt_email,
+                is_b2b, has_typo, uses_alt_email, country, mobile_grouped,
+                first_name, last_name, act,
                 (since + u1(p, 'optin') * 20 * {SECONDS_PER_DAY})::bigint as sub_t,
                 u1(p, 'sub_end') as end_draw
             from people where is_subscriber

@@ -20,10 +20,6 @@ from cdp.synth.timeline import (
 )
 
 
-def prepare(batch: Batch) -> list[str]:
-    return []
-
-
 def tables(batch: Batch) -> dict[str, str]:
     return {
         "loyalty_members": _members(batch),
@@ -34,7 +30,12 @@ def tables(batch: Batch) -> dict[str, str]:
 def _members(batch: Batch) -> str:
     source = f"""
         select *, (since + u1(p, 'enrol') * 60 * {SECONDS_PER_DAY})::bigint as enrolled
-        from people where is_loyal
+        from (
+            select p, loyalty_id, email, alt_email, typo_email, has_typo,
+                uses_alt_email, mobile_grouped, first_name, last_name, postal_code,
+                country, since
+            from people where is_loyal
+        )
     """
     email = """
         case
@@ -76,7 +77,7 @@ def _members(batch: Batch) -> str:
 
 def _transactions(batch: Batch) -> str:
     source = """
-        select * from people
+        select p, is_loyal, loyalty_id, country, since, act from people
         where is_loyal or u1(p, 'walk_in') < 0.12
     """
     rate = "case when is_loyal then 1 + 4 * act else 1.5 end"

@@ -20,10 +20,6 @@ from cdp.synth.timeline import (
 )
 
 
-def prepare(batch: Batch) -> list[str]:
-    return []
-
-
 def tables(batch: Batch) -> dict[str, str]:
     return {"requests": _requests(batch)}
 

@@ -151,7 +151,8 @@ def prepare(batch: Batch) -> list[str]:
         + " else 0.2 end"
     )
     shoppers = """
-        select *,
+        select p, customer_id, is_registered, first_name, last_name, mobile_grouped,
+            city, postal_code, country, since, act,
             case
                 when uses_family_email then family_email
                 when has_typo and u1(p, 'shop_typo') < 0.4 then typo_email

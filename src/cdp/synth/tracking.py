@@ -89,7 +89,10 @@ def prepare(batch: Batch) -> list[str]:
     """Sessions per device, and the page views inside them."""
     sessions = events(
         batch,
-        "select * from devices",
+        # Only what page views and events need: unnesting copies every
+        # column of every row, so the fewer the faster.
+        "select p, device, anonymous_id, user_agent, locale, ip, first_t, login_t, "
+        "intensity, customer_id, country, is_b2b from devices",
         "p, device",
         f"{SESSIONS_PER_YEAR} * intensity",
         "first_t",

@@ -18,10 +18,6 @@ from cdp.synth.population import Batch
 from cdp.synth.timeline import ordered
 
 
-def prepare(batch: Batch) -> list[str]:
-    return []
-
-
 def tables(batch: Batch) -> dict[str, str]:
     # Only people who joined by the end of the batch, each listed once: the
     # initial run lists its population, a --next-day run its new people.
