@@ -18,10 +18,9 @@ registry as (
 
 ),
 
-run_merges as (
+logged_merges as (
 
     select * from {{ ref('fct_profile_merges') }}
-    where invocation_id = '{{ invocation_id }}'
 
 ),
 
@@ -53,18 +52,19 @@ current_profiles as (
 
 ),
 
--- Ids that pointed at a profile absorbed in this run now point at its
--- survivor; each run resolves its merges to the final survivor, so one
--- step per run keeps every chain of merges flat.
+-- Ids that point at an absorbed profile now point at its survivor. An
+-- absorbed id never carries identifiers again and every run leaves the
+-- map resolved, so one step per run keeps every chain of merges flat
+-- (and a run without merges rewrites nothing).
 repointed as (
 
     select
         mapped.issued_profile_id,
-        run_merges.surviving_profile_id as current_profile_id,
+        logged_merges.surviving_profile_id as current_profile_id,
         mapped.issued_at
     from mapped
-    inner join run_merges
-        on mapped.current_profile_id = run_merges.absorbed_profile_id
+    inner join logged_merges
+        on mapped.current_profile_id = logged_merges.absorbed_profile_id
 
 ),
 
@@ -85,12 +85,12 @@ newly_issued as (
 absorbed_unmapped as (
 
     select
-        run_merges.absorbed_profile_id as issued_profile_id,
-        run_merges.surviving_profile_id as current_profile_id,
+        logged_merges.absorbed_profile_id as issued_profile_id,
+        logged_merges.surviving_profile_id as current_profile_id,
         cast(null as {{ dbt.type_timestamp() }}) as issued_at
-    from run_merges
+    from logged_merges
     left join mapped
-        on run_merges.absorbed_profile_id = mapped.issued_profile_id
+        on logged_merges.absorbed_profile_id = mapped.issued_profile_id
     where mapped.issued_profile_id is null
 
 ),

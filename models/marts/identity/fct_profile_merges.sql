@@ -16,12 +16,23 @@ registry as (
 
 ),
 
+-- The run that last changed the registry: this one when it changed
+-- anything, else an earlier one whose rows are logged already (and
+-- dropped by not_yet_recorded).
+latest_change as (
+
+    select max(changed_at) as changed_at
+    from registry
+
+),
+
 this_run as (
 
-    select * from registry
-    where
-        changed_invocation_id = '{{ invocation_id }}'
-        and change_kind = 'merged'
+    select registry.*
+    from registry
+    inner join latest_change
+        on registry.changed_at = latest_change.changed_at
+    where registry.change_kind = 'merged'
 
 ),
 
@@ -55,8 +66,7 @@ recorded as (
 
 ),
 
--- A run that fails after the registry was written and is then repeated
--- must not log its merges twice.
+-- A merge is logged once, whatever reruns follow.
 not_yet_recorded as (
 
     select run_merges.*
