@@ -71,9 +71,15 @@ def connect(
 
 
 def query(
-    target: str, env: Mapping[str, str] | None, sql: str
+    target: str,
+    env: Mapping[str, str] | None,
+    sql: str,
+    read_only: bool = True,
 ) -> list[tuple[Any, ...]]:
-    with connect(target, env) as connection:
+    """All rows of one query. Pass read_only=False from a process that also
+    runs dbt: DuckDB refuses a second connection to a file this process
+    already holds open with other settings."""
+    with connect(target, env, read_only=read_only) as connection:
         cursor = connection.cursor()
         cursor.execute(sql)
         return list(cursor.fetchall())

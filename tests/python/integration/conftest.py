@@ -49,7 +49,7 @@ class BuiltWarehouse:
         )
 
     def query(self, sql: str) -> list[tuple[Any, ...]]:
-        return warehouse.query(self.target, self.env, sql)
+        return warehouse.query(self.target, self.env, sql, read_only=False)
 
     def relation(self, model: str) -> str:
         """Where dbt built a model, as schema.table."""
