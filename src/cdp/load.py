@@ -25,6 +25,7 @@ import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 from cdp import warehouse
 from cdp.contract import SourceSpec, landing_specs
@@ -81,29 +82,77 @@ def collect(data_dir: Path, specs: list[SourceSpec]) -> list[TableFiles]:
     return tables
 
 
-def _create_statements(table: TableFiles, replace: bool) -> list[str]:
-    columns = ", ".join(f"{_quote(column)} text" for column in table.columns)
-    statements = [f"create schema if not exists {_quote(table.schema)}"]
-    if replace:
-        # cascade: on Postgres the staging views built on a raw table would
-        # otherwise block the drop; dbt recreates them on the next build.
-        statements.append(
-            f"drop table if exists {_quote(table.schema)}.{_quote(table.table)}"
-            " cascade"
-        )
-    statements.append(
-        f"create table if not exists {_quote(table.schema)}.{_quote(table.table)} "
-        f"({columns})"
-    )
-    return statements
+class _Catalog(Protocol):
+    """The two calls table preparation needs from a warehouse cursor."""
+
+    def run(self, sql: str) -> None: ...
+
+    def columns(self, schema: str, table: str) -> list[str]: ...
 
 
-def _check_existing_columns(existing: list[str], table: TableFiles) -> None:
+def _prepare_table(catalog: _Catalog, table: TableFiles, replace: bool) -> None:
+    """Creates the table, or empties it for --replace.
+
+    A table of the right shape is truncated rather than dropped, so that
+    views built on it (dbt's staging views on Postgres) survive a reload.
+    """
+    name = f"{_quote(table.schema)}.{_quote(table.table)}"
+    existing = catalog.columns(table.schema, table.table)
     if existing and existing != table.columns:
-        raise LoadError(
-            f"table {table.name} exists with columns {existing}, the contract "
-            f"says {table.columns}; load with --replace to recreate it"
+        if not replace:
+            raise LoadError(
+                f"table {table.name} exists with columns {existing}, the contract "
+                f"says {table.columns}; load with --replace to recreate it"
+            )
+        try:
+            catalog.run(f"drop table {name}")
+        except Exception as error:
+            raise LoadError(
+                f"cannot drop {table.name} to recreate it with the contract's "
+                f"columns ({str(error).strip().splitlines()[0]}); drop the views "
+                "that use it (dbt rebuilds them) and load again"
+            ) from None
+        existing = []
+    if not existing:
+        columns = ", ".join(f"{_quote(column)} text" for column in table.columns)
+        catalog.run(f"create schema if not exists {_quote(table.schema)}")
+        catalog.run(f"create table {name} ({columns})")
+    elif replace:
+        catalog.run(f"truncate {name}")
+
+
+_COLUMNS_SQL = (
+    "select column_name from information_schema.columns "
+    "where table_schema = {schema} and table_name = {table} "
+    "order by ordinal_position"
+)
+
+
+class _DuckDBCatalog:
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+
+    def run(self, sql: str) -> None:
+        self.connection.execute(sql)
+
+    def columns(self, schema: str, table: str) -> list[str]:
+        sql = _COLUMNS_SQL.format(schema="?", table="?")
+        rows = self.connection.execute(sql, [schema, table]).fetchall()
+        return [row[0] for row in rows]
+
+
+class _PostgresCatalog:
+    def __init__(self, cursor: Any) -> None:
+        self.cursor = cursor
+
+    def run(self, sql: str) -> None:
+        self.cursor.execute(sql)
+
+    def columns(self, schema: str, table: str) -> list[str]:
+        self.cursor.execute(
+            _COLUMNS_SQL.format(schema="%s", table="%s"), (schema, table)
         )
+        return [row[0] for row in self.cursor.fetchall()]
 
 
 def load_duckdb(tables: list[TableFiles], path: Path, replace: bool) -> dict[str, int]:
@@ -123,19 +172,9 @@ def load_duckdb(tables: list[TableFiles], path: Path, replace: bool) -> dict[str
         # insert in parallel is much faster.
         connection.execute("set preserve_insertion_order = false")
         connection.execute("begin transaction")
+        catalog = _DuckDBCatalog(connection)
         for table in tables:
-            for statement in _create_statements(table, replace):
-                connection.execute(statement)
-            existing = [
-                row[0]
-                for row in connection.execute(
-                    "select column_name from information_schema.columns "
-                    "where table_schema = ? and table_name = ? "
-                    "order by ordinal_position",
-                    [table.schema, table.table],
-                ).fetchall()
-            ]
-            _check_existing_columns(existing, table)
+            _prepare_table(catalog, table, replace)
             if not table.files:
                 counts[table.name] = 0
                 continue
@@ -191,15 +230,9 @@ def load_postgres(tables: list[TableFiles], replace: bool) -> dict[str, int]:
     counts: dict[str, int] = {}
     try:
         cursor = connection.cursor()
+        catalog = _PostgresCatalog(cursor)
         for table in tables:
-            for statement in _create_statements(table, replace):
-                cursor.execute(statement)
-            cursor.execute(
-                "select column_name from information_schema.columns "
-                "where table_schema = %s and table_name = %s order by ordinal_position",
-                (table.schema, table.table),
-            )
-            _check_existing_columns([row[0] for row in cursor.fetchall()], table)
+            _prepare_table(catalog, table, replace)
             columns = ", ".join(_quote(column) for column in table.columns)
             copy = (
                 f"copy {_quote(table.schema)}.{_quote(table.table)} ({columns}) "

@@ -159,8 +159,22 @@ def test_postgres_load_gives_the_manifest_counts(
         assert empty > 0 and null > 0
     finally:
         connection.close()
-    # A second load with --replace gives the same counts, not double.
+    # A second load with --replace gives the same counts, not double, and
+    # keeps the views built on the raw tables (dbt's staging views).
+    connection = psycopg2.connect(**warehouse.postgres_params())
+    connection.autocommit = True
+    connection.cursor().execute(
+        "create view public.pages_view as select id from raw_tracking.pages"
+    )
+    connection.close()
     assert load.load("postgres", data, replace=True)[0] == _expected(data)
+    connection = psycopg2.connect(**warehouse.postgres_params())
+    try:
+        cursor = connection.cursor()
+        cursor.execute("select count(*) from public.pages_view")
+        assert cursor.fetchone()[0] == _expected(data)["raw_tracking.pages"]
+    finally:
+        connection.close()
 
 
 def test_cli_generates_and_loads(
@@ -239,3 +253,17 @@ def test_sample_is_regenerated_only_when_it_differs(tmp_path: Path) -> None:
         json.dumps({**manifest, "days_generated": generate.DEFAULT_DAYS + 1})
     )
     assert not cli.sample_is_current(tmp_path)
+
+
+def test_a_table_of_another_shape_is_recreated_only_with_replace(
+    data: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "cdp.duckdb"
+    connection = duckdb.connect(str(path))
+    connection.execute("create schema raw_crm")
+    connection.execute("create table raw_crm.accounts (account_id text)")
+    connection.close()
+    with pytest.raises(load.LoadError, match=r"raw_crm\.accounts exists with columns"):
+        load.load("duckdb", data, replace=False, duckdb_path=path)
+    counts, _ = load.load("duckdb", data, replace=True, duckdb_path=path)
+    assert counts == _expected(data)
