@@ -140,7 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     loader.add_argument(
         "--replace",
         action="store_true",
-        help="drop and recreate the raw tables first (default: append)",
+        help="empty the raw tables first, recreating any whose columns "
+        "differ from the contract (default: append)",
     )
 
     sample = commands.add_parser(

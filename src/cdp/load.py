@@ -6,10 +6,12 @@ schemas of DuckDB or PostgreSQL.
 
 Tables are created from the contract (cdp.contract), every column text, in
 the source's default raw schema; the identity ground truth goes to
-raw_truth. `--replace` drops and recreates them first; without it rows are
-appended. Each table reads `<data>/<source>/<table>/*.csv` (a header line,
-then rows; an unquoted empty field is NULL, `""` an empty string); a
-missing folder gives an empty table. DuckDB reads the files with
+raw_truth. `--replace` empties them first (truncate, so that views on them
+survive; a table whose columns differ from the contract is recreated);
+without it rows are appended. Each table reads
+`<data>/<source>/<table>/*.csv` (a header line, then rows; an unquoted
+empty field is NULL, `""` an empty string); a missing folder gives an
+empty table. DuckDB reads the files with
 read_csv; Postgres receives them through COPY ... FROM STDIN. Nothing is
 inserted row by row, and each load is one transaction: a failed load
 leaves the warehouse as it was.
