@@ -143,6 +143,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="empty the raw tables first, recreating any whose columns "
         "differ from the contract (default: append)",
     )
+    loader.add_argument(
+        "--files",
+        default=load.ALL_FILES,
+        help="which part files to load, as a file-name pattern; e.g. "
+        "'day-0366-*.csv' appends only the day `generate --next-day` added "
+        "(default: all)",
+    )
 
     sample = commands.add_parser(
         "sample",
@@ -227,7 +234,9 @@ def main(argv: list[str] | None = None) -> int:
             lines = [_run_generate(args)]
         elif args.command == "load":
             lines = [
-                load.timed_load(args.target, args.data, args.replace, args.duckdb_path)
+                load.timed_load(
+                    args.target, args.data, args.replace, args.duckdb_path, args.files
+                )
             ]
         else:
             lines = _run_sample(args)

@@ -51,6 +51,10 @@ class TableFiles:
         return f"{self.schema}.{self.table}"
 
 
+# The part files of every batch; `--files 'day-0366-*'` picks one added day.
+ALL_FILES = "*.csv"
+
+
 def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
@@ -61,8 +65,11 @@ def _header(path: Path) -> list[str]:
     return [name.strip('"') for name in line.split(",")] if line else []
 
 
-def collect(data_dir: Path, specs: list[SourceSpec]) -> list[TableFiles]:
-    """Every table of `specs` with its files, headers checked."""
+def collect(
+    data_dir: Path, specs: list[SourceSpec], files: str = ALL_FILES
+) -> list[TableFiles]:
+    """Every table of `specs` with its files matching `files`, headers
+    checked."""
     if not data_dir.is_dir():
         raise LoadError(
             f"data folder {data_dir} does not exist; generate it with "
@@ -71,8 +78,8 @@ def collect(data_dir: Path, specs: list[SourceSpec]) -> list[TableFiles]:
     tables = []
     for spec in specs:
         for table, columns in spec.tables.items():
-            files = sorted((data_dir / spec.name / table).glob("*.csv"))
-            for path in files:
+            paths = sorted((data_dir / spec.name / table).glob(files))
+            for path in paths:
                 header = _header(path)
                 if header != columns:
                     raise LoadError(
@@ -80,7 +87,7 @@ def collect(data_dir: Path, specs: list[SourceSpec]) -> list[TableFiles]:
                         f"columns for {spec.name}.{table} {columns}; regenerate "
                         "the data or fix the file's header"
                     )
-            tables.append(TableFiles(spec.schema, table, columns, files))
+            tables.append(TableFiles(spec.schema, table, columns, paths))
     return tables
 
 
@@ -290,9 +297,10 @@ def load(
     data_dir: Path,
     replace: bool = False,
     duckdb_path: Path | None = None,
+    files: str = ALL_FILES,
 ) -> tuple[dict[str, int], str]:
     """Loads every table; returns rows per table and where they went."""
-    tables = collect(Path(data_dir), landing_specs())
+    tables = collect(Path(data_dir), landing_specs(), files)
     if target == "duckdb":
         path = Path(duckdb_path) if duckdb_path else warehouse.duckdb_path()
         counts = load_duckdb(tables, path, replace)
@@ -303,17 +311,21 @@ def load(
         where = f"postgres://{params['user']}@{params['host']}:{params['port']}/{params['dbname']}"
     else:
         raise LoadError(f"unknown --target {target!r}: use duckdb or postgres")
-    if replace:
+    if replace and files == ALL_FILES:
         check_manifest(Path(data_dir), counts, tables)
     return counts, where
 
 
 def timed_load(
-    target: str, data_dir: Path, replace: bool = False, duckdb_path: Path | None = None
+    target: str,
+    data_dir: Path,
+    replace: bool = False,
+    duckdb_path: Path | None = None,
+    files: str = ALL_FILES,
 ) -> str:
     """Loads and returns the one-line summary."""
     started = time.perf_counter()
-    counts, where = load(target, data_dir, replace, duckdb_path)
+    counts, where = load(target, data_dir, replace, duckdb_path, files)
     seconds = time.perf_counter() - started
     verb = "replaced" if replace else "appended"
     return (

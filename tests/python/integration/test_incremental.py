@@ -12,12 +12,13 @@ from conftest import CDP, BuiltWarehouse
 from cdp import warehouse
 
 INCREMENTAL_MODEL = "stg_tracking__pages"
+# The sample holds no added days, so this matches the new day only.
+NEW_DAY_FILES = "day-*.csv"
 AUDIT_MODELS = ("fct_rejected_rows", "rpt_source_reconciliation")
 
 
-def _next_day_only(sample_dir: Path, work: Path) -> Path:
-    """Generates the day after the sample; returns a folder holding only
-    that day's files, to be appended to the raw tables."""
+def _grow_by_one_day(sample_dir: Path, work: Path) -> Path:
+    """A copy of the sample with the next day generated on top."""
     grown = work / "grown"
     shutil.copytree(sample_dir, grown)
     subprocess.run(
@@ -25,12 +26,8 @@ def _next_day_only(sample_dir: Path, work: Path) -> Path:
         check=True,
         cwd=warehouse.PROJECT_DIR,
     )
-    delta = work / "delta"
-    for part in grown.glob("*/*/day-*.csv"):
-        copy = delta / part.relative_to(grown)
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(part, copy)
-    return delta
+    assert any(grown.glob(f"*/*/{NEW_DAY_FILES}")), "--next-day wrote no files"
+    return grown
 
 
 def _snapshot(built: BuiltWarehouse, models: list[str]) -> dict[str, list[tuple]]:
@@ -50,9 +47,16 @@ def test_incremental_day_equals_full_refresh(
     built: BuiltWarehouse, tmp_path: Path
 ) -> None:
     before = _count(built, INCREMENTAL_MODEL)
-    delta = _next_day_only(built.data_dir, tmp_path)
-    assert any(delta.rglob("*.csv")), "--next-day wrote no files"
-    built.cdp("load", "--target", built.target, "--data", str(delta))
+    grown = _grow_by_one_day(built.data_dir, tmp_path)
+    built.cdp(
+        "load",
+        "--target",
+        built.target,
+        "--data",
+        str(grown),
+        "--files",
+        NEW_DAY_FILES,
+    )
     assert built.dbt("build", "--select", "staging", "data_quality")
     assert _count(built, INCREMENTAL_MODEL) > before, "the new day was not staged"
 
