@@ -120,7 +120,8 @@ def drop_postgres_database(name: str, env: Mapping[str, str] | None = None) -> N
 
 
 @contextlib.contextmanager
-def _environment(env: Mapping[str, str]) -> Iterator[None]:
+def environment(env: Mapping[str, str]) -> Iterator[None]:
+    """Sets environment variables for the duration of a block."""
     saved = {name: os.environ.get(name) for name in env}
     os.environ.update(env)
     try:
@@ -141,7 +142,7 @@ def run_dbt(args: list[str], env: Mapping[str, str], target_path: Path | str) ->
 
     if _runner is None:
         _runner = dbtRunner()
-    with _environment(env):
+    with environment(env):
         result = _runner.invoke(
             [
                 *args,

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from cdp import warehouse
+from cdp import load, warehouse
 
 CDP = str(Path(sys.executable).with_name("cdp"))
 SAMPLE_PROFILES = 3000
@@ -39,14 +39,11 @@ class BuiltWarehouse:
         """Runs one dbt command against this warehouse; True on success."""
         return warehouse.run_dbt(list(args), self.env, self.target_path)
 
-    def cdp(self, *args: str) -> None:
-        """Runs the cdp command line against this warehouse."""
-        subprocess.run(
-            [CDP, *args],
-            check=True,
-            cwd=warehouse.PROJECT_DIR,
-            env={**os.environ, **self.env},
-        )
+    def load(self, data_dir: Path, replace: bool = False, files: str = "*.csv"):
+        """Loads raw files in this process: a second process could not open
+        the DuckDB file that dbt, running in this one, keeps open."""
+        with warehouse.environment(self.env):
+            load.load(self.target, data_dir, replace=replace, files=files)
 
     def query(self, sql: str) -> list[tuple[Any, ...]]:
         return warehouse.query(self.target, self.env, sql, read_only=False)
@@ -116,9 +113,7 @@ def built(
         env=env,
         target_path=warehouse.PROJECT_DIR / f"target-pytest-{target}",
     )
-    built_warehouse.cdp(
-        "load", "--target", target, "--data", str(sample_dir), "--replace"
-    )
+    built_warehouse.load(sample_dir, replace=True)
     assert built_warehouse.dbt("build"), f"dbt build failed on {target}"
     yield built_warehouse
     if target == "postgres":

@@ -48,15 +48,7 @@ def test_incremental_day_equals_full_refresh(
 ) -> None:
     before = _count(built, INCREMENTAL_MODEL)
     grown = _grow_by_one_day(built.data_dir, tmp_path)
-    built.cdp(
-        "load",
-        "--target",
-        built.target,
-        "--data",
-        str(grown),
-        "--files",
-        NEW_DAY_FILES,
-    )
+    built.load(grown, files=NEW_DAY_FILES)
     assert built.dbt("build", "--select", "staging", "data_quality")
     assert _count(built, INCREMENTAL_MODEL) > before, "the new day was not staged"
 
