@@ -158,7 +158,8 @@ def run_dbt(args: list[str], env: Mapping[str, str], target_path: Path | str) ->
 
 
 def model_relations(target_path: Path | str) -> dict[str, dict[str, str]]:
-    """Every built model from dbt's manifest: name -> schema, relation, layer.
+    """Every enabled model from dbt's manifest: name -> schema, relation,
+    layer, tags.
 
     The layer is the model's first folder under models/ (staging,
     intermediate, marts)."""
@@ -176,5 +177,6 @@ def model_relations(target_path: Path | str) -> dict[str, dict[str, str]]:
             "schema": node["schema"],
             "relation": f"{node['schema']}.{node['alias']}",
             "layer": node["fqn"][1] if len(node["fqn"]) > 2 else "models",
+            "tags": node["tags"],
         }
     return relations
