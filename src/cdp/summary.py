@@ -16,12 +16,15 @@ from cdp.contract import load_contract
 LAYER_ORDER = ["raw", "staging", "intermediate", "marts"]
 
 
-def layer_counts(target: str, target_path: str) -> dict[str, tuple[int, int]]:
+Models = dict[str, dict]
+
+
+def layer_counts(target: str, models: Models) -> dict[str, tuple[int, int]]:
     """Per layer: (relations, rows). Raw tables come from the contract."""
     relations: dict[str, list[str]] = defaultdict(list)
     for spec in load_contract().values():
         relations["raw"] += [f"{spec.schema}.{table}" for table in spec.tables]
-    for node in warehouse.model_relations(target_path).values():
+    for node in models.values():
         # Test graphs are built by the tests, not by `make build`.
         if "fixture" not in node["tags"]:
             relations[node["layer"]].append(node["relation"])
@@ -37,9 +40,9 @@ def layer_counts(target: str, target_path: str) -> dict[str, tuple[int, int]]:
     return counts
 
 
-def reconciliation(target: str, target_path: str) -> tuple[int, int, int]:
+def reconciliation(target: str, models: Models) -> tuple[int, int, int]:
     """(tables, tables that add up, rejected rows) from the audit report."""
-    relation = warehouse.model_relations(target_path)["rpt_source_reconciliation"]
+    relation = models["rpt_source_reconciliation"]
     rows = warehouse.query(
         target,
         None,
@@ -61,9 +64,9 @@ def main() -> None:
         help="dbt's artifact folder of the build (holds manifest.json)",
     )
     args = parser.parse_args()
-    counts = layer_counts(args.target, args.target_path)
-    tables, reconciled, rejected = reconciliation(args.target, args.target_path)
     relations = warehouse.model_relations(args.target_path)
+    counts = layer_counts(args.target, relations)
+    tables, reconciled, rejected = reconciliation(args.target, relations)
     print(f"\nBuilt the CDP on {args.target}:")
     ordered = sorted(counts, key=lambda name: [*LAYER_ORDER, name].index(name))
     for layer in ordered:
