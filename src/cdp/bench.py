@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from cdp import warehouse
-from cdp.contract import load_contract
+from cdp.contract import raw_relations
 
 BIN = Path(sys.executable).parent
 
@@ -58,26 +58,23 @@ def run_step(name: str, command: list[str], env: dict[str, str]) -> Step:
 
 
 def raw_row_count(env: dict[str, str]) -> int:
-    total = 0
     with warehouse.connect("duckdb", env) as connection:
-        for spec in load_contract().values():
-            for table in spec.tables:
-                query = f"select count(*) from {spec.schema}.{table}"
-                total += connection.execute(query).fetchone()[0]
-    return total
+        return sum(
+            connection.execute(f"select count(*) from {relation}").fetchone()[0]
+            for relation in raw_relations()
+        )
 
 
 FLOOR_SCRIPT = """
 import sys, duckdb
-from cdp.contract import load_contract
+from cdp.contract import raw_relations
 connection = duckdb.connect(sys.argv[1])
 connection.execute("create schema if not exists bench_floor")
-for spec in load_contract().values():
-    for table in spec.tables:
-        connection.execute(
-            f"create or replace table bench_floor.{spec.schema}__{table} as "
-            f"select * from {spec.schema}.{table}"
-        )
+for relation in raw_relations():
+    copy = relation.replace(".", "__")
+    connection.execute(
+        f"create or replace table bench_floor.{copy} as select * from {relation}"
+    )
 connection.execute("drop schema bench_floor cascade")
 """
 

@@ -112,3 +112,13 @@ def landing_specs(project_dir: Path | str | None = None) -> list[SourceSpec]:
     """What the generator writes and the loader loads: the contract's sources
     and the identity ground truth."""
     return [*load_contract(project_dir).values(), TRUTH_SOURCE]
+
+
+def raw_relations(project_dir: Path | str | None = None) -> list[str]:
+    """Every raw table of the contract as `schema.table`, at its default
+    schema."""
+    return [
+        f"{spec.schema}.{table}"
+        for spec in load_contract(project_dir).values()
+        for table in spec.tables
+    ]

@@ -11,7 +11,7 @@ import os
 from collections import defaultdict
 
 from cdp import warehouse
-from cdp.contract import load_contract
+from cdp.contract import raw_relations
 
 LAYER_ORDER = ["raw", "staging", "intermediate", "marts"]
 
@@ -22,8 +22,7 @@ Models = dict[str, dict]
 def layer_counts(target: str, models: Models) -> dict[str, tuple[int, int]]:
     """Per layer: (relations, rows). Raw tables come from the contract."""
     relations: dict[str, list[str]] = defaultdict(list)
-    for spec in load_contract().values():
-        relations["raw"] += [f"{spec.schema}.{table}" for table in spec.tables]
+    relations["raw"] = raw_relations()
     for node in models.values():
         # Test graphs are built by the tests, not by `make build`.
         if "fixture" not in node["tags"]:
