@@ -1,0 +1,184 @@
+{%- set identifier_columns = [
+    'crm_contact_id', 'shop_customer_id', 'esp_subscriber_id', 'email',
+    'phone', 'anonymous_id',
+] %}
+
+with
+
+signals as (
+
+    select * from {{ ref('int_consent__signals') }}
+
+),
+
+signal_purposes as (
+
+    select * from {{ ref('consent_signal_purposes') }}
+
+),
+
+jurisdictions as (
+
+    select * from {{ ref('consent_jurisdictions') }}
+
+),
+
+profile_identifiers as (
+
+    select * from {{ ref('dim_profile_identifiers') }}
+
+),
+
+identifier_types as (
+
+    select * from {{ ref('identity_identifier_types') }}
+
+),
+
+erased_profiles as (
+
+    select * from {{ ref('int_privacy__erased_profiles') }}
+
+),
+
+mapped_signals as (
+
+    select
+        source,
+        signal
+    from signal_purposes
+    group by source, signal
+
+),
+
+-- A signal speaks for each purpose it is mapped to, as far as its effect
+-- allows (GPC only denies, the shop box only grants). A signal mapped to
+-- nothing (Consent Mode ad_storage, a preference-centre purpose not in
+-- the seed) is kept without a purpose, so that nothing vanishes unseen.
+purposed as (
+
+    select
+        signals.*,
+        signal_purposes.purpose
+    from signals
+    inner join signal_purposes
+        on
+            signals.source = signal_purposes.source
+            and signals.signal = signal_purposes.signal
+    where
+        signal_purposes.effect = 'both'
+        or (signal_purposes.effect = 'deny_only'
+            and signals.signal_value = 'denied')
+        or (signal_purposes.effect = 'grant_only'
+            and signals.signal_value = 'granted')
+    union all
+    select
+        signals.*,
+        cast(null as {{ dbt.type_string() }}) as purpose
+    from signals
+    left join mapped_signals
+        on
+            signals.source = mapped_signals.source
+            and signals.signal = mapped_signals.signal
+    where mapped_signals.signal is null
+
+),
+
+chosen as (
+
+    select * from purposed
+    where signal_value in ('granted', 'denied')
+
+),
+
+-- Every identifier the source record names, to find its profile.
+candidates as (
+
+    {% for column in identifier_columns %}
+        select
+            signal_id,
+            '{{ column }}' as identifier_type,
+            {{ identity_node("'" ~ column ~ "'", column) }} as identifier_id
+        from signals
+        where {{ column }} is not null
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+-- The record belongs to the profile of its strongest identifier that the
+-- identity graph knows (type priority, then the identifier itself).
+resolved as (
+
+    select
+        candidates.signal_id,
+        candidates.identifier_type,
+        profile_identifiers.profile_id,
+        row_number() over (
+            partition by candidates.signal_id
+            order by identifier_types.priority, candidates.identifier_id
+        ) as resolution_rank
+    from candidates
+    inner join profile_identifiers
+        on candidates.identifier_id = profile_identifiers.identifier_id
+    inner join identifier_types
+        on candidates.identifier_type = identifier_types.identifier_type
+
+),
+
+located as (
+
+    select
+        chosen.*,
+        coalesce(by_country.jurisdiction_group, by_law.jurisdiction_group)
+            as jurisdiction_group
+    from chosen
+    left join jurisdictions as by_country
+        on
+            by_country.match_type = 'country'
+            and chosen.country_code = by_country.code
+    left join jurisdictions as by_law
+        on
+            by_law.match_type = 'law'
+            and chosen.law = by_law.code
+
+),
+
+final as (
+
+    select
+        cast({{ dbt.hash(dbt.concat([
+            'located.signal_id', "'|'", "coalesce(located.purpose, '')"])) }}
+            as {{ dbt.type_string() }}) as consent_event_id,
+        cast(located.signal_id as {{ dbt.type_string() }}) as signal_id,
+        cast(located.source as {{ dbt.type_string() }}) as source,
+        cast(located.source_system as {{ dbt.type_string() }})
+            as source_system,
+        cast(located.source_record_id as {{ dbt.type_string() }})
+            as source_record_id,
+        cast(located.signal as {{ dbt.type_string() }}) as signal,
+        cast(located.purpose as {{ dbt.type_string() }}) as purpose,
+        cast(located.signal_value as {{ dbt.type_string() }})
+            as consent_status,
+        cast(located.captured_at as {{ dbt.type_timestamp() }})
+            as captured_at,
+        cast(located.country_code as {{ dbt.type_string() }})
+            as country_code,
+        cast(located.law as {{ dbt.type_string() }}) as law,
+        cast(located.jurisdiction_group as {{ dbt.type_string() }})
+            as jurisdiction_group,
+        cast(resolved.profile_id as {{ dbt.type_string() }}) as profile_id,
+        cast(resolved.identifier_type as {{ dbt.type_string() }})
+            as resolved_identifier_type
+    from located
+    left join resolved
+        on
+            located.signal_id = resolved.signal_id
+            and resolved.resolution_rank = 1
+    left join erased_profiles
+        on resolved.profile_id = erased_profiles.profile_id
+    where erased_profiles.profile_id is null
+
+)
+
+select * from final
