@@ -59,12 +59,12 @@
     {%- set known_sources = ['consent_mode', 'tcf', 'gpc',
         'preference_centre', 'crm', 'esp', 'shop', 'privacy_request'] -%}
     {%- set signals = run_query(
-        'select source, signal, purpose, effect from '
+        'select source_name, signal_name, purpose, effect from '
         ~ ref('consent_signal_purposes')) -%}
     {%- for row in signals.rows -%}
-        {%- set key = "row '" ~ row['source'] ~ ',' ~ row['signal'] ~ ','
+        {%- set key = "row '" ~ row['source_name'] ~ ',' ~ row['signal_name'] ~ ','
             ~ row['purpose'] ~ "'" -%}
-        {%- if row['source'] not in known_sources -%}
+        {%- if row['source_name'] not in known_sources -%}
             {%- do errors.append(files['consent_signal_purposes'] ~ ": "
                 ~ key ~ ": source must be one of "
                 ~ known_sources | join(', ')) -%}
@@ -79,8 +79,8 @@
                 ~ key ~ ": effect '" ~ row['effect']
                 ~ "' must be both, deny_only or grant_only") -%}
         {%- endif -%}
-        {%- if row['source'] == 'tcf' and not modules.re.match(
-                '^purpose_([1-9]|1[01])$', row['signal'] or '') -%}
+        {%- if row['source_name'] == 'tcf' and not modules.re.match(
+                '^purpose_([1-9]|1[01])$', row['signal_name'] or '') -%}
             {%- do errors.append(files['consent_signal_purposes'] ~ ": "
                 ~ key ~ ": a TCF signal is purpose_1 to purpose_11") -%}
         {%- endif -%}

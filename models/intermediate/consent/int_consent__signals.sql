@@ -1,4 +1,4 @@
-{{ validate_consent_rules() }}
+{%- do validate_consent_rules() -%}
 -- depends_on: {{ ref('consent_purposes') }}
 -- depends_on: {{ ref('consent_signal_purposes') }}
 -- depends_on: {{ ref('consent_jurisdictions') }}
@@ -66,9 +66,9 @@ consent_tool_signals as (
 
     {% for field in consent_mode_fields %}
         select
-            'consent_mode' as source,
+            'consent_mode' as source_name,
             consent_event_id as source_record_id,
-            '{{ field }}' as signal,
+            '{{ field }}' as signal_name,
             {{ field }} as signal_value,
             captured_at,
             country_code,
@@ -85,9 +85,9 @@ consent_tool_signals as (
     {% endfor %}
     {% for purpose_number in range(1, 12) %}
         select
-            'tcf' as source,
+            'tcf' as source_name,
             consent_event_id as source_record_id,
-            'purpose_{{ purpose_number }}' as signal,
+            'purpose_{{ purpose_number }}' as signal_name,
             case
                 when {{ tcf_purpose_consent('tcf_string', purpose_number) }}
                     then 'granted'
@@ -107,9 +107,9 @@ consent_tool_signals as (
         union all
     {% endfor %}
     select
-        'gpc' as source,
+        'gpc' as source_name,
         consent_event_id as source_record_id,
-        'gpc' as signal,
+        'gpc' as signal_name,
         case when has_gpc_signal then 'denied' else 'granted' end
             as signal_value,
         captured_at,
@@ -129,9 +129,9 @@ consent_tool_signals as (
 preference_signals as (
 
     select
-        'preference_centre' as source,
+        'preference_centre' as source_name,
         preference_change_id as source_record_id,
-        purpose as signal,
+        purpose as signal_name,
         case choice
             when 'opt_in' then 'granted'
             when 'opt_out' then 'denied'
@@ -157,9 +157,9 @@ crm_signals as (
     {% for flag, column in [('email_opt_out', 'is_email_opt_out'),
                             ('do_not_contact', 'is_do_not_contact')] %}
         select
-            'crm' as source,
+            'crm' as source_name,
             contact_id as source_record_id,
-            '{{ flag }}' as signal,
+            '{{ flag }}' as signal_name,
             case when {{ column }} then 'denied' else 'granted' end
                 as signal_value,
             updated_at as captured_at,
@@ -185,9 +185,9 @@ esp_signals as (
 
     {% for channel in ['email', 'sms'] %}
         select
-            'esp' as source,
+            'esp' as source_name,
             subscriber_id as source_record_id,
-            '{{ channel }}_status' as signal,
+            '{{ channel }}_status' as signal_name,
             case
                 when {{ channel }}_status = 'subscribed' then 'granted'
                 when {{ channel }}_status in ('unsubscribed', 'complained')
@@ -207,13 +207,15 @@ esp_signals as (
             cast(null as {{ dbt.type_string() }}) as crm_contact_id,
             subscriber_id as esp_subscriber_id
         from esp_subscribers
-        where {{ channel }}_status in ('subscribed', 'unsubscribed', 'complained')
+        where
+            {{ channel }}_status
+            in ('subscribed', 'unsubscribed', 'complained')
         union all
     {% endfor %}
     select
-        'esp' as source,
+        'esp' as source_name,
         unsubscribe_id as source_record_id,
-        'unsubscribe' as signal,
+        'unsubscribe' as signal_name,
         'denied' as signal_value,
         unsubscribed_at as captured_at,
         cast(null as {{ dbt.type_string() }}) as country_code,
@@ -228,9 +230,9 @@ esp_signals as (
     where is_all_lists
     union all
     select
-        'esp' as source,
+        'esp' as source_name,
         complaint_id as source_record_id,
-        'complaint' as signal,
+        'complaint' as signal_name,
         'denied' as signal_value,
         complained_at as captured_at,
         cast(null as {{ dbt.type_string() }}) as country_code,
@@ -249,9 +251,9 @@ esp_signals as (
 shop_signals as (
 
     select
-        'shop' as source,
+        'shop' as source_name,
         customer_id as source_record_id,
-        'accepts_marketing' as signal,
+        'accepts_marketing' as signal_name,
         case when has_accepted_marketing then 'granted' else 'denied' end
             as signal_value,
         coalesce(created_at, updated_at) as captured_at,
@@ -273,9 +275,9 @@ shop_signals as (
 privacy_signals as (
 
     select
-        'privacy_request' as source,
+        'privacy_request' as source_name,
         request_id as source_record_id,
-        'opt_out' as signal,
+        'opt_out' as signal_name,
         'denied' as signal_value,
         requested_at as captured_at,
         cast(null as {{ dbt.type_string() }}) as country_code,
@@ -313,17 +315,18 @@ final as (
 
     select
         {{ dbt.hash(dbt.concat([
-            'source', "'|'", 'source_record_id', "'|'", 'signal'])) }}
+            'source_name', "'|'", 'source_record_id', "'|'", 'signal_name'])) }}
             as signal_id,
-        source,
+        source_name,
         case
-            when source in ('consent_mode', 'tcf', 'gpc') then 'consent_tool'
-            when source = 'preference_centre' then 'preference_centre'
-            when source = 'privacy_request' then 'privacy_portal'
-            else source
+            when source_name in ('consent_mode', 'tcf', 'gpc')
+                then 'consent_tool'
+            when source_name = 'preference_centre' then 'preference_centre'
+            when source_name = 'privacy_request' then 'privacy_portal'
+            else source_name
         end as source_system,
         source_record_id,
-        signal,
+        signal_name,
         signal_value,
         captured_at,
         country_code,

@@ -66,8 +66,8 @@ ranked_choices as (
             order by
                 captured_at desc,
                 case when consent_status = 'denied' then 0 else 1 end,
-                source,
-                consent_event_id
+                source_name asc,
+                consent_event_id asc
         ) as choice_rank
     from choices
 
@@ -89,7 +89,7 @@ ranked_locations as (
         jurisdiction_group,
         row_number() over (
             partition by profile_id
-            order by captured_at desc, consent_event_id
+            order by captured_at desc, consent_event_id asc
         ) as location_rank
     from choices
     where jurisdiction_group is not null
@@ -130,8 +130,8 @@ decided as (
         grid.purpose,
         grid.jurisdiction_group,
         latest_choices.consent_event_id,
-        latest_choices.source,
-        latest_choices.signal,
+        latest_choices.source_name,
+        latest_choices.signal_name,
         latest_choices.consent_status as latest_choice,
         latest_choices.captured_at as decided_at,
         case
@@ -195,8 +195,8 @@ final as (
         ) as status_reason,
         cast(jurisdiction_group as {{ dbt.type_string() }})
             as jurisdiction_group,
-        cast(source as {{ dbt.type_string() }}) as decided_by_source,
-        cast(signal as {{ dbt.type_string() }}) as decided_by_signal,
+        cast(source_name as {{ dbt.type_string() }}) as decided_by_source,
+        cast(signal_name as {{ dbt.type_string() }}) as decided_by_signal,
         cast(consent_event_id as {{ dbt.type_string() }})
             as decided_by_consent_event_id,
         cast(decided_at as {{ dbt.type_timestamp() }}) as decided_at,

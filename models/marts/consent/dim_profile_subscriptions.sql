@@ -148,9 +148,11 @@ unioned as (
 final as (
 
     select
-        cast({{ dbt.hash(dbt.concat([
+        cast(
+            {{ dbt.hash(dbt.concat([
             'unioned.subscriber_id', "'|'", 'unioned.channel'])) }}
-            as {{ dbt.type_string() }}) as subscription_id,
+            as {{ dbt.type_string() }}
+        ) as subscription_id,
         cast(profile_identifiers.profile_id as {{ dbt.type_string() }})
             as profile_id,
         cast(unioned.subscriber_id as {{ dbt.type_string() }})
@@ -168,7 +170,8 @@ final as (
     left join profile_identifiers
         on
             profile_identifiers.identifier_id
-            = {{ identity_node("'esp_subscriber_id'", 'unioned.subscriber_id') }}
+            = {{ identity_node(
+                "'esp_subscriber_id'", 'unioned.subscriber_id') }}
     left join erased_profiles
         on profile_identifiers.profile_id = erased_profiles.profile_id
     -- An address of an erased person stays out even on a record the

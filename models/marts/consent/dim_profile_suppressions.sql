@@ -52,7 +52,7 @@ subscription_reasons as (
             when 'bounced' then 'hard_bounce'
             when 'complained' then 'complaint'
         end as reason,
-        'esp' as source,
+        'esp' as source_name,
         state_changed_at as suppressed_since
     from subscriptions
     where
@@ -87,7 +87,7 @@ crm_reasons as (
         profile_identifiers.profile_id,
         crm_flags.channel,
         crm_flags.reason,
-        'crm' as source,
+        'crm' as source_name,
         crm_flags.suppressed_since
     from crm_flags
     inner join profile_identifiers
@@ -125,7 +125,7 @@ deletion_reasons as (
         profile_identifiers.profile_id,
         'all' as channel,
         'deletion_requested' as reason,
-        'privacy_request' as source,
+        'privacy_request' as source_name,
         pending_deletions.requested_at as suppressed_since
     from pending_deletions
     inner join profile_identifiers
@@ -135,7 +135,7 @@ deletion_reasons as (
         profile_id,
         'all' as channel,
         'deletion_requested' as reason,
-        'erasure' as source,
+        'erasure' as source_name,
         erased_at as suppressed_since
     from erased_profiles
 
@@ -148,7 +148,7 @@ legal_hold_reasons as (
             as profile_id,
         'all' as channel,
         'legal_hold' as reason,
-        'legal_hold' as source,
+        'legal_hold' as source_name,
         legal_holds.placed_at as suppressed_since
     from legal_holds
     left join profile_id_map
@@ -184,8 +184,10 @@ kept as (
         on unioned.profile_id = erased_profiles.profile_id
     where
         erased_profiles.profile_id is null
-        or (unioned.reason = 'deletion_requested'
-            and unioned.source = 'erasure')
+        or (
+            unioned.reason = 'deletion_requested'
+            and unioned.source_name = 'erasure'
+        )
 
 ),
 
@@ -195,10 +197,10 @@ per_source as (
         profile_id,
         channel,
         reason,
-        source,
+        source_name,
         min(suppressed_since) as suppressed_since
     from kept
-    group by profile_id, channel, reason, source
+    group by profile_id, channel, reason, source_name
 
 ),
 
@@ -208,8 +210,10 @@ final as (
         cast(profile_id as {{ dbt.type_string() }}) as profile_id,
         cast(channel as {{ dbt.type_string() }}) as channel,
         cast(reason as {{ dbt.type_string() }}) as reason,
-        cast({{ dbt.listagg('source', "','", 'order by source') }}
-            as {{ dbt.type_string() }}) as sources,
+        cast(
+            {{ dbt.listagg('source_name', "','", 'order by source_name') }}
+            as {{ dbt.type_string() }}
+        ) as sources,
         cast(min(suppressed_since) as {{ dbt.type_timestamp() }})
             as suppressed_since
     from per_source

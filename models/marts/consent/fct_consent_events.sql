@@ -44,10 +44,10 @@ erased_profiles as (
 mapped_signals as (
 
     select
-        source,
-        signal
+        source_name,
+        signal_name
     from signal_purposes
-    group by source, signal
+    group by source_name, signal_name
 
 ),
 
@@ -63,14 +63,18 @@ purposed as (
     from signals
     inner join signal_purposes
         on
-            signals.source = signal_purposes.source
-            and signals.signal = signal_purposes.signal
+            signals.source_name = signal_purposes.source_name
+            and signals.signal_name = signal_purposes.signal_name
     where
         signal_purposes.effect = 'both'
-        or (signal_purposes.effect = 'deny_only'
-            and signals.signal_value = 'denied')
-        or (signal_purposes.effect = 'grant_only'
-            and signals.signal_value = 'granted')
+        or (
+            signal_purposes.effect = 'deny_only'
+            and signals.signal_value = 'denied'
+        )
+        or (
+            signal_purposes.effect = 'grant_only'
+            and signals.signal_value = 'granted'
+        )
     union all
     select
         signals.*,
@@ -78,9 +82,9 @@ purposed as (
     from signals
     left join mapped_signals
         on
-            signals.source = mapped_signals.source
-            and signals.signal = mapped_signals.signal
-    where mapped_signals.signal is null
+            signals.source_name = mapped_signals.source_name
+            and signals.signal_name = mapped_signals.signal_name
+    where mapped_signals.signal_name is null
 
 ),
 
@@ -147,16 +151,18 @@ located as (
 final as (
 
     select
-        cast({{ dbt.hash(dbt.concat([
+        cast(
+            {{ dbt.hash(dbt.concat([
             'located.signal_id', "'|'", "coalesce(located.purpose, '')"])) }}
-            as {{ dbt.type_string() }}) as consent_event_id,
+            as {{ dbt.type_string() }}
+        ) as consent_event_id,
         cast(located.signal_id as {{ dbt.type_string() }}) as signal_id,
-        cast(located.source as {{ dbt.type_string() }}) as source,
+        cast(located.source_name as {{ dbt.type_string() }}) as source_name,
         cast(located.source_system as {{ dbt.type_string() }})
             as source_system,
         cast(located.source_record_id as {{ dbt.type_string() }})
             as source_record_id,
-        cast(located.signal as {{ dbt.type_string() }}) as signal,
+        cast(located.signal_name as {{ dbt.type_string() }}) as signal_name,
         cast(located.purpose as {{ dbt.type_string() }}) as purpose,
         cast(located.signal_value as {{ dbt.type_string() }})
             as consent_status,
