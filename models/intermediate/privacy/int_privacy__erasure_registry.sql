@@ -23,9 +23,11 @@ privacy_requests as (
 
 ),
 
-profile_identifiers as (
+-- Read from the identity registry, not the identifier mart: the marts
+-- leave erased people out, and this is where that starts.
+identity_registry as (
 
-    select * from {{ ref('dim_profile_identifiers') }}
+    select * from {{ ref('int_identity__profile_registry') }}
 
 ),
 
@@ -87,12 +89,12 @@ requester_identifiers as (
 hashed_identifiers as (
 
     select
-        identifier_id,
+        node,
         identifier_type,
         identifier_value,
         profile_id,
-        {{ sha256_hex('identifier_id') }} as identifier_key
-    from profile_identifiers
+        {{ sha256_hex('node') }} as identifier_key
+    from identity_registry
 
 ),
 
@@ -105,7 +107,7 @@ requester_profiles as (
     from requester_identifiers
     inner join hashed_identifiers
         on
-            hashed_identifiers.identifier_id = {{ identity_node(
+            hashed_identifiers.node = {{ identity_node(
                 'requester_identifiers.identifier_type',
                 'requester_identifiers.identifier_value') }}
 
