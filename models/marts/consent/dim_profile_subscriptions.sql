@@ -174,16 +174,21 @@ final as (
                 "'esp_subscriber_id'", 'unioned.subscriber_id') }}
     left join erased_profiles
         on profile_identifiers.profile_id = erased_profiles.profile_id
-    -- An address of an erased person stays out even on a record the
-    -- identity graph could not place.
-    left join erasure_registry
+    -- An erased subscriber or address stays out even where the identity
+    -- graph no longer places it.
+    left join erasure_registry as erased_subscribers
         on
-            erasure_registry.identifier_key = {{ sha256_hex(identity_node(
+            erased_subscribers.identifier_key = {{ sha256_hex(identity_node(
+                "'esp_subscriber_id'", 'unioned.subscriber_id')) }}
+    left join erasure_registry as erased_addresses
+        on
+            erased_addresses.identifier_key = {{ sha256_hex(identity_node(
                 "case unioned.channel when 'email' then 'email'"
                 ~ " else 'phone' end", 'unioned.contact_address')) }}
     where
         erased_profiles.profile_id is null
-        and erasure_registry.identifier_key is null
+        and erased_subscribers.identifier_key is null
+        and erased_addresses.identifier_key is null
 
 )
 

@@ -35,9 +35,9 @@ identifier_types as (
 
 ),
 
-erased_profiles as (
+erasure_registry as (
 
-    select * from {{ ref('int_privacy__erased_profiles') }}
+    select * from {{ ref('int_privacy__erasure_registry') }}
 
 ),
 
@@ -107,6 +107,20 @@ candidates as (
         where {{ column }} is not null
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
+
+),
+
+-- A record naming any erased identifier is left out, whether or not the
+-- identity graph still places it (an erased person's identifiers are not
+-- in dim_profile_identifiers any more).
+erased_signals as (
+
+    select distinct candidates.signal_id
+    from candidates
+    inner join erasure_registry
+        on
+            erasure_registry.identifier_key
+            = {{ sha256_hex('candidates.identifier_id') }}
 
 ),
 
@@ -181,9 +195,9 @@ final as (
         on
             located.signal_id = resolved.signal_id
             and resolved.resolution_rank = 1
-    left join erased_profiles
-        on resolved.profile_id = erased_profiles.profile_id
-    where erased_profiles.profile_id is null
+    left join erased_signals
+        on located.signal_id = erased_signals.signal_id
+    where erased_signals.signal_id is null
 
 )
 

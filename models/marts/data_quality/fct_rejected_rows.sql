@@ -19,6 +19,13 @@ rejected as (
 
 ),
 
+erased_values as (
+
+    select * from {{ ref('int_privacy__erased_identifier_values') }}
+    where identifier_type = 'email'
+
+),
+
 hashed as (
 
     select
@@ -42,21 +49,41 @@ numbered as (
 
 ),
 
+-- A row that names an erased person (their email anywhere in it, in any
+-- case) keeps its place in the counts but loses its content.
+erased_rows as (
+
+    select distinct numbered.raw_row_hash
+    from numbered
+    inner join erased_values
+        on
+            {{ dbt.position('erased_values.identifier_value',
+                            'lower(numbered.raw_row)') }} > 0
+
+),
+
 final as (
 
     select
         {{ dbt.hash(dbt.concat([
-            'source_name', "'|'", 'table_name', "'|'", 'raw_row_hash',
-            "'|'", dbt.cast('landing_number', dbt.type_string())])) }}
+            'numbered.source_name', "'|'", 'numbered.table_name', "'|'",
+            'numbered.raw_row_hash', "'|'",
+            dbt.cast('numbered.landing_number', dbt.type_string())])) }}
             as rejected_row_id,
-        source_name,
-        table_name,
-        natural_key,
-        raw_row_hash,
-        reject_reason,
-        loaded_at,
-        raw_row
+        numbered.source_name,
+        numbered.table_name,
+        numbered.natural_key,
+        numbered.raw_row_hash,
+        numbered.reject_reason,
+        numbered.loaded_at,
+        case
+            when erased_rows.raw_row_hash is not null
+                then '{"redacted": "erased person"}'
+            else numbered.raw_row
+        end as raw_row
     from numbered
+    left join erased_rows
+        on numbered.raw_row_hash = erased_rows.raw_row_hash
 
 )
 

@@ -12,6 +12,12 @@ registry as (
 
 ),
 
+erased_profiles as (
+
+    select * from {{ ref('int_privacy__erased_profiles') }}
+
+),
+
 final as (
 
     select
@@ -30,6 +36,9 @@ final as (
     from clusters
     inner join registry
         on clusters.node = registry.node
+    left join erased_profiles
+        on registry.profile_id = erased_profiles.profile_id
+    where erased_profiles.profile_id is null
 
 )
 

@@ -7,6 +7,12 @@ identifiers as (
 
 ),
 
+erasure_registry as (
+
+    select * from {{ ref('int_privacy__erasure_registry') }}
+
+),
+
 edges as (
 
     select * from {{ ref('int_identity__edges_ruled') }}
@@ -124,6 +130,21 @@ unioned as (
 
 ),
 
+-- A hit naming an erased identifier would keep its value: it goes.
+kept as (
+
+    select unioned.*
+    from unioned
+    left join erasure_registry as erased_a
+        on erased_a.identifier_key = {{ sha256_hex('unioned.node_a') }}
+    left join erasure_registry as erased_b
+        on erased_b.identifier_key = {{ sha256_hex('unioned.node_b') }}
+    where
+        erased_a.identifier_key is null
+        and erased_b.identifier_key is null
+
+),
+
 final as (
 
     select
@@ -147,7 +168,7 @@ final as (
         cast(last_seen_at as {{ dbt.type_timestamp() }}) as last_seen_at,
         cast(record_count as {{ dbt.type_bigint() }}) as record_count,
         rule_name in ('do_not_link', 'max_per_profile') as is_edge_cut
-    from unioned
+    from kept
 
 )
 

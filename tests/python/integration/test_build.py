@@ -1,7 +1,10 @@
-"""The sample builds, every raw row is accounted for, and the mess the
-sample carries is caught where it should be."""
+"""The sample builds, every raw row is accounted for, the mess the sample
+carries is caught where it should be, and erased people are gone from
+every mart."""
 
 from __future__ import annotations
+
+import hashlib
 
 from conftest import BuiltWarehouse
 
@@ -44,3 +47,113 @@ def test_repeated_landings_are_removed(built: BuiltWarehouse) -> None:
         " where source_name = 'tracking'"
     )[0]
     assert duplicates > 0
+
+
+# Where each staged source keeps names, and the identifier type of its key.
+_NAMED_RECORDS = (
+    ("stg_crm__contacts", "contact_id", "crm_contact_id"),
+    ("stg_crm__leads", "lead_id", "crm_lead_id"),
+    ("stg_esp__subscribers", "subscriber_id", "esp_subscriber_id"),
+    ("stg_shop__customers", "customer_id", "shop_customer_id"),
+    ("stg_offline__loyalty_members", "loyalty_id", "loyalty_id"),
+    ("stg_tracking__identifies", "user_id", "shop_customer_id"),
+)
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _erased_people(
+    built: BuiltWarehouse,
+) -> tuple[set[str], set[str], set[tuple[str, str]]]:
+    """Emails, phones and (first, last) names of everyone a verified or
+    completed deletion request names, found from the staged requests and
+    the identity registry, independently of the erasure models."""
+    requests = built.query(
+        "select email, phone, coalesce(customer_id, user_id)"
+        f" from {built.relation('stg_privacy__requests')}"
+        " where request_type = 'deletion'"
+        " and status in ('verified', 'completed')"
+    )
+    named = set()
+    for email, phone, customer_id in requests:
+        named |= {
+            f"email:{email}" if email else None,
+            f"phone:{phone}" if phone else None,
+            f"shop_customer_id:{customer_id}" if customer_id else None,
+        }
+    registry = built.query(
+        "select node, identifier_type, identifier_value, profile_id"
+        f" from {built.relation('int_identity__profile_registry')}"
+    )
+    profiles = {row[3] for row in registry if row[0] in named}
+    identifiers = {(row[1], row[2]) for row in registry if row[3] in profiles}
+    emails = {value for kind, value in identifiers if kind == "email"}
+    emails |= {email for email, _, _ in requests if email}
+    phones = {value for kind, value in identifiers if kind == "phone"}
+    phones |= {phone for _, phone, _ in requests if phone}
+    names = set()
+    for model, key, kind in _NAMED_RECORDS:
+        keys = {value for k, value in identifiers if k == kind}
+        rows = built.query(
+            f"select {key}, email, first_name, last_name"
+            f" from {built.relation(model)}"
+            " where first_name is not null and last_name is not null"
+        )
+        names |= {
+            (first, last)
+            for record_key, email, first, last in rows
+            if record_key in keys or email in emails
+        }
+    return emails, phones, names
+
+
+def _mart_text_columns(built: BuiltWarehouse) -> dict[str, list[str]]:
+    """Every text column of every table in the marts schema."""
+    schema = built.relation("dim_profile_consent").split(".")[0]
+    rows = built.query(
+        "select table_name, column_name, data_type"
+        " from information_schema.columns"
+        f" where table_schema = {_literal(schema)}"
+    )
+    columns: dict[str, list[str]] = {}
+    for table, column, data_type in rows:
+        if data_type.lower() in ("varchar", "text", "character varying"):
+            columns.setdefault(f"{schema}.{table}", []).append(column)
+    return columns
+
+
+def test_erased_people_appear_in_no_mart(built: BuiltWarehouse) -> None:
+    emails, phones, names = _erased_people(built)
+    assert emails and phones and names, "the sample holds erased people"
+    found = []
+    for table, columns in sorted(_mart_text_columns(built).items()):
+        texts = [f"lower(cast({column} as varchar))" for column in columns]
+        conditions = [
+            f"{text} like {_literal('%' + value.lower() + '%')}"
+            for text in texts
+            for value in sorted(emails | phones)
+        ]
+        for first, last in sorted(names):
+            has_first = " or ".join(f"{t} = {_literal(first.lower())}" for t in texts)
+            has_last = " or ".join(f"{t} = {_literal(last.lower())}" for t in texts)
+            full = _literal(f"%{first} {last}%".lower())
+            conditions.append(f"(({has_first}) and ({has_last}))")
+            conditions += [f"{text} like {full}" for text in texts]
+        (count,) = built.query(
+            f"select count(*) from {table} where {' or '.join(conditions)}"
+        )[0]
+        if count:
+            found.append((table, count))
+    assert found == [], "marts still hold an erased person's email, phone or name"
+
+
+def test_erased_people_leave_tombstones(built: BuiltWarehouse) -> None:
+    emails, _, _ = _erased_people(built)
+    tombstones = built.query(
+        "select identifier_type, identifier_sha256"
+        f" from {built.relation('dim_erasure_tombstones')}"
+    )
+    hashed = {value for kind, value in tombstones if kind == "email"}
+    assert {hashlib.sha256(email.encode()).hexdigest() for email in emails} <= hashed
