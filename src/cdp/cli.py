@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="cdp",
         description="Sample data for the warehouse-native CDP: generate messy raw "
         "tables for every source of the landing contract and bulk-load them "
-        "into DuckDB or PostgreSQL.",
+        "into DuckDB or PostgreSQL; review identity resolution.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="command")
 

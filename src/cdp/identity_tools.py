@@ -77,7 +77,10 @@ class Warehouse:
                 spec = "duckdb:" + str(warehouse.duckdb_path())
             else:
                 spec = "postgres:" + warehouse.setting(None, "PGDATABASE", "cdp")
-        body, _, prefix = spec.rpartition("@") if "@" in spec else (spec, "", "")
+        body, _, prefix = spec.rpartition("@")
+        if not body or "/" in prefix or prefix.endswith(".duckdb"):
+            # No prefix: the '@' belongs to the path.
+            body, prefix = spec, ""
         if body.startswith("postgres:"):
             database = body.removeprefix("postgres:")
             if not database:

@@ -262,3 +262,13 @@ def test_cli_explain_and_bad_specs(
     assert "no DuckDB file" in capsys.readouterr().err
     assert cli.main(["identity", "diff", "--base", "warehouse", "--head", graph]) == 1
     assert "is not a warehouse" in capsys.readouterr().err
+
+
+def test_schema_prefix_picks_the_build(graph: str, tmp_path: Path) -> None:
+    assert _explain(graph + "@main", "crm_contact_id:c2", "phone:+1999").linked
+    with pytest.raises(identity_tools.IdentityToolError, match="found in no schema"):
+        _explain(graph + "@other", "crm_contact_id:c2", "phone:+1999")
+    folder = tmp_path / "a@b"
+    folder.mkdir()
+    spec = _identity_file(folder / "graph.duckdb", {"a": "p"}, [])
+    assert identity_tools.Warehouse.from_spec(spec).schema_prefix is None
