@@ -33,6 +33,18 @@ profile_splits as (
 
 ),
 
+clusters_over_limit as (
+
+    select * from {{ ref('int_identity__clusters_over_limit') }}
+
+),
+
+unlinked_pairs_joined as (
+
+    select * from {{ ref('int_identity__unlinked_pairs_joined') }}
+
+),
+
 blocked_values as (
 
     select * from {{ ref('identity_blocked_values') }}
@@ -367,6 +379,39 @@ edge_counts as (
 
 ),
 
+over_limit_counts as (
+
+    select
+        identifier_type,
+        count(*) as cluster_count
+    from clusters_over_limit
+    group by identifier_type
+
+),
+
+-- What the edge rules could not prevent: they cut direct edges only.
+review_findings as (
+
+    select
+        'clusters_over_limit' as metric_name,
+        identifier_types.identifier_type as metric_key,
+        coalesce(over_limit_counts.cluster_count, 0) as metric_value,
+        'Clusters holding more identifiers of the type than its limit.'
+            as metric_description
+    from identifier_types
+    left join over_limit_counts
+        on identifier_types.identifier_type = over_limit_counts.identifier_type
+    where identifier_types.max_per_profile is not null
+    union all
+    select
+        'unlinked_pairs_joined' as metric_name,
+        'all' as metric_key,
+        count(*) as metric_value,
+        'Do-not-link pairs another path still joins.' as metric_description
+    from unlinked_pairs_joined
+
+),
+
 snapshot as (
 
     select * from profile_counts
@@ -384,6 +429,8 @@ snapshot as (
     select * from edges_cut
     union all
     select * from edge_counts
+    union all
+    select * from review_findings
 
 ),
 
