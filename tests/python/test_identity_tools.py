@@ -4,12 +4,16 @@ only the columns the tools read)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
 
-from cdp import cli, identity_tools
+from cdp import cli, identity_tools, warehouse
+
+PG_DATABASE = "cdp_pytest_identity_tools"
 
 # node_a, node_b, sources, first_seen_at, rule_name, rule_detail, is_linked
 KEPT = (None, None, True)
@@ -60,66 +64,80 @@ IDENTIFIERS = [
 ]  # fmt: skip
 
 
-def _identity_file(path: Path, profiles: dict[str, str], hits: list[str]) -> str:
-    connection = duckdb.connect(str(path))
-    connection.execute("create schema main_intermediate")
-    connection.execute("create schema main_marts")
-    connection.execute(
-        "create table main_intermediate.int_identity__edges_ruled (node_a text,"
-        " node_b text, sources text, first_seen_at timestamp, rule_name text,"
-        " rule_detail text, is_linked boolean)"
-    )
-    connection.executemany(
-        "insert into main_intermediate.int_identity__edges_ruled"
-        " values (?, ?, ?, ?, ?, ?, ?)",
-        EDGES,
-    )
-    connection.execute(
-        "create table main_intermediate.int_identity__clusters"
-        " (node text, component_id text)"
-    )
-    connection.executemany(
-        "insert into main_intermediate.int_identity__clusters values (?, ?)",
-        CLUSTERS,
-    )
-    connection.execute(
-        "create table main_intermediate.int_identity__identifiers (source_name"
-        " text, source_record_id text, node text, first_seen_at timestamp,"
-        " is_blocked boolean, blocked_rule_identifier_type text,"
-        " blocked_rule_match_type text, blocked_rule_value text,"
-        " is_record_anchor boolean)"
-    )
-    connection.executemany(
-        "insert into main_intermediate.int_identity__identifiers"
-        " values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
+PROFILES = {node: "prf_" + component for node, component in CLUSTERS}
+
+TABLES = {
+    "main_intermediate.int_identity__edges_ruled": "node_a text, node_b text,"
+    " sources text, first_seen_at timestamp, rule_name text, rule_detail text,"
+    " is_linked boolean",
+    "main_intermediate.int_identity__clusters": "node text, component_id text",
+    "main_intermediate.int_identity__identifiers": "source_name text,"
+    " source_record_id text, node text, first_seen_at timestamp, is_blocked"
+    " boolean, blocked_rule_identifier_type text, blocked_rule_match_type text,"
+    " blocked_rule_value text, is_record_anchor boolean",
+    "main_marts.dim_profile_identifiers": "identifier_id text, profile_id text",
+    "main_marts.fct_identity_rule_hits": "rule_name text",
+}
+
+
+def _write_tables(
+    cursor: Any, marker: str, profiles: dict[str, str], hits: list[str]
+) -> None:
+    """Creates the identity tables the tools read, with the graph above."""
+    rows = {
+        "main_intermediate.int_identity__edges_ruled": EDGES,
+        "main_intermediate.int_identity__clusters": CLUSTERS,
+        "main_intermediate.int_identity__identifiers": [
             (source, record, node, seen, blocked, *(rule or (None,) * 3), anchor)
             for source, record, node, seen, blocked, rule, anchor in IDENTIFIERS
         ],
-    )
-    connection.execute(
-        "create table main_marts.dim_profile_identifiers"
-        " (identifier_id text, profile_id text)"
-    )
-    connection.executemany(
-        "insert into main_marts.dim_profile_identifiers values (?, ?)",
-        list(profiles.items()),
-    )
-    connection.execute(
-        "create table main_marts.fct_identity_rule_hits (rule_name text)"
-    )
-    for hit in hits:
-        connection.execute(
-            "insert into main_marts.fct_identity_rule_hits values (?)", [hit]
-        )
+        "main_marts.dim_profile_identifiers": list(profiles.items()),
+        "main_marts.fct_identity_rule_hits": [(hit,) for hit in hits],
+    }
+    cursor.execute("create schema main_intermediate")
+    cursor.execute("create schema main_marts")
+    for table, columns in TABLES.items():
+        cursor.execute(f"create table {table} ({columns})")
+        for row in rows[table]:
+            markers = ", ".join([marker] * len(row))
+            cursor.execute(f"insert into {table} values ({markers})", list(row))
+
+
+def _identity_file(path: Path, profiles: dict[str, str], hits: list[str]) -> str:
+    connection = duckdb.connect(str(path))
+    _write_tables(connection.cursor(), "?", profiles, hits)
     connection.close()
     return f"duckdb:{path}"
 
 
-@pytest.fixture
-def graph(tmp_path: Path) -> str:
-    profiles = {node: "prf_" + component for node, component in CLUSTERS}
-    return _identity_file(tmp_path / "graph.duckdb", profiles, [])
+def _identity_postgres(profiles: dict[str, str]) -> str:
+    warehouse.recreate_postgres_database(PG_DATABASE)
+    with warehouse.connect(
+        "postgres", {"PGDATABASE": PG_DATABASE}, read_only=False
+    ) as connection:
+        _write_tables(connection.cursor(), "%s", profiles, [])
+    return f"postgres:{PG_DATABASE}"
+
+
+@pytest.fixture(scope="module")
+def postgres_graph() -> Iterator[str]:
+    """The graph above in a throw-away Postgres database, once per module."""
+    problem = warehouse.postgres_problem()
+    if problem:
+        pytest.skip(f"no PostgreSQL server: {problem}")
+    try:
+        yield _identity_postgres(PROFILES)
+    finally:
+        warehouse.drop_postgres_database(PG_DATABASE)
+
+
+@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+def graph(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The graph above in a DuckDB file, and in Postgres when a server
+    answers."""
+    if request.param == "postgres":
+        return request.getfixturevalue("postgres_graph")
+    return _identity_file(tmp_path / "graph.duckdb", PROFILES, [])
 
 
 def _explain(
