@@ -335,6 +335,26 @@ def _chain(*iterables: Iterable[tuple[str, Hop]]) -> Iterator[tuple[str, Hop]]:
         yield from iterable
 
 
+def _over_limit_notes(wh: Warehouse, component_id: str) -> list[str]:
+    """Warns when the cluster holds more of a type than its limit: the
+    limit cuts direct edges only, so a chain of hops can still join them."""
+    table = wh.relation("int_identity__clusters_over_limit", required=False)
+    if table is None:
+        return []
+    rows = wh.rows(
+        "select identifier_type, identifier_count, max_per_profile"
+        f" from {table} where component_id = {_literal(component_id)}"
+        " order by identifier_type"
+    )
+    return [
+        f"Warning: this cluster holds {count} identifiers of type "
+        f"{identifier_type}, more than its max_per_profile of {limit}; each "
+        "hop was within the limit. A do-not-link pair on the wrong hop "
+        "splits it."
+        for identifier_type, count, limit in rows
+    ]
+
+
 def explain(
     wh: Warehouse, first: str, second: str, limit: int = DEFAULT_SEARCH_LIMIT
 ) -> Explanation:
@@ -383,6 +403,7 @@ def explain(
     ):
         path, _ = _search(wh, node_a, node_b, with_cuts=False, limit=None)
         if path is not None:
+            notes.extend(_over_limit_notes(wh, components[node_a]))
             return Explanation(node_a, node_b, True, path, notes, profiles)
         notes.append(
             "They share a cluster but no kept edge joins them: the edge table "

@@ -77,6 +77,8 @@ TABLES = {
     " blocked_rule_value text, is_record_anchor boolean",
     "main_marts.dim_profile_identifiers": "identifier_id text, profile_id text",
     "main_marts.fct_identity_rule_hits": "rule_name text",
+    "main_intermediate.int_identity__clusters_over_limit": "component_id text,"
+    " identifier_type text, max_per_profile integer, identifier_count bigint",
 }
 
 
@@ -93,6 +95,8 @@ def _write_tables(
         ],
         "main_marts.dim_profile_identifiers": list(profiles.items()),
         "main_marts.fct_identity_rule_hits": [(hit,) for hit in hits],
+        # Cluster k1 listed as over a limit, as the model would list it.
+        "main_intermediate.int_identity__clusters_over_limit": [("k1", "email", 1, 2)],
     }
     cursor.execute("create schema main_intermediate")
     cursor.execute("create schema main_marts")
@@ -160,6 +164,12 @@ def test_explain_prints_the_shortest_kept_path(graph: str) -> None:
     assert "are linked in profile prf_k1: 2 hop(s)" in text
     assert "sources: crm_contacts; first seen: 2026-01-04" in text
     assert "kept: force_link (same person)" in text
+    assert (
+        "Warning: this cluster holds 2 identifiers of type email, more than "
+        "its max_per_profile of 1"
+    ) in text
+    other_cluster = _explain(graph, "crm_contact_id:c2", "phone:+1999").render()
+    assert "Warning" not in other_cluster
 
 
 def test_explain_walks_edges_in_either_direction(graph: str) -> None:
