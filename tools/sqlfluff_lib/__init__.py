@@ -97,6 +97,7 @@ dbt = SimpleNamespace(
     ),
     current_timestamp=lambda: "current_timestamp",
     position=lambda substring, text: f"position({substring} in {text})",
+    split_part=lambda text, delimiter, part: f"split_part({text}, {delimiter}, {part})",
 )
 adapter = SimpleNamespace(
     dispatch=lambda name, *args: _call(name),

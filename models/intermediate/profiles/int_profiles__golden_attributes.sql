@@ -68,7 +68,8 @@ ranked_sources as (
 
 -- The rule orders the candidates; what it leaves tied goes to the most
 -- recent observation, then the better source, then the smallest value and
--- record id, so that every run picks the same winner.
+-- record id (byte order), so that every run and every warehouse picks the
+-- same winner.
 ordered as (
 
     select
@@ -89,8 +90,8 @@ ordered as (
                 case when observed_at is null then 1 else 0 end asc,
                 observed_at desc,
                 source_rank asc,
-                attribute_value asc,
-                source_record_id asc,
+                {{ binary_collation('attribute_value') }} asc,
+                {{ binary_collation('source_record_id') }} asc,
                 source_column asc
         ) as candidate_rank,
         count(*) over (partition by profile_id, attribute_name)

@@ -35,7 +35,8 @@ identifier_lists as (
         profile_id,
         identifier_type,
         {{ dbt.listagg('identifier_value', "', '",
-            'order by last_seen_at desc, identifier_value') }}
+            'order by last_seen_at desc, '
+            ~ binary_collation('identifier_value')) }}
             as identifier_values
     from profile_identifiers
     where identifier_type in ('email', 'phone')
