@@ -14,6 +14,29 @@ golden_attributes as (
 
 ),
 
+country_regions as (
+
+    select * from {{ ref('profile_country_regions') }}
+
+),
+
+profile_links as (
+
+    select * from {{ ref('int_accounts__profile_links') }}
+
+),
+
+primary_accounts as (
+
+    select
+        profile_id,
+        account_id,
+        link_method
+    from profile_links
+    where is_primary_account
+
+),
+
 profiles as (
 
     select
@@ -91,6 +114,12 @@ final as (
                 as {{ dbt.type_timestamp() }}
             ) as {{ attribute_name }}_observed_at,
         {% endfor %}
+        -- The region follows the golden country and shares its provenance.
+        cast(country_regions.region as {{ dbt.type_string() }}) as region,
+        cast(primary_accounts.account_id as {{ dbt.type_string() }})
+            as primary_account_id,
+        cast(primary_accounts.link_method as {{ dbt.type_string() }})
+            as account_link_method,
         cast(emails.identifier_values as {{ dbt.type_string() }}) as emails,
         cast(phones.identifier_values as {{ dbt.type_string() }}) as phones,
         cast(profiles.identifier_count as {{ dbt.type_bigint() }})
@@ -102,6 +131,10 @@ final as (
     from profiles
     left join golden_wide
         on profiles.profile_id = golden_wide.profile_id
+    left join country_regions
+        on golden_wide.country_code = country_regions.country_code
+    left join primary_accounts
+        on profiles.profile_id = primary_accounts.profile_id
     left join identifier_lists as emails
         on
             profiles.profile_id = emails.profile_id
