@@ -216,6 +216,19 @@ blocked_values as (
 
 ),
 
+-- Identity resolution can give an email or phone to another profile than
+-- the record's (a per-type limit cut it off): it is not this profile's.
+identifier_owners as (
+
+    select
+        identifier_type,
+        identifier_value,
+        profile_id as owner_profile_id
+    from profile_identifiers
+    where identifier_type in ('email', 'phone')
+
+),
+
 final as (
 
     select
@@ -236,11 +249,16 @@ final as (
             when observed_values.is_unreadable then 'unreadable'
             when blocked_values.identifier_value is not null
                 then 'blocked_value'
+            when
+                identifier_owners.owner_profile_id
+                <> record_profiles.profile_id
+                then 'held_by_other_profile'
         end as invalid_reason,
         not coalesce(
             observed_values.is_deleted_in_source
             or observed_values.is_unreadable
             or blocked_values.identifier_value is not null
+            or identifier_owners.owner_profile_id <> record_profiles.profile_id
             or observed_values.attribute_value is null,
             false
         ) as is_valid
@@ -258,6 +276,11 @@ final as (
             and observed_values.attribute_name = blocked_values.identifier_type
             and observed_values.attribute_value
             = blocked_values.identifier_value
+    left join identifier_owners
+        on
+            observed_values.attribute_name = identifier_owners.identifier_type
+            and observed_values.attribute_value
+            = identifier_owners.identifier_value
 
 )
 
