@@ -25,5 +25,19 @@
     exception when others then
         return null;
     end
+    $body$;
+    {#- The reason a pattern is not a valid regular expression, or null:
+        the identity rule check (validate_identity_rules) reads it. -#}
+    create or replace function {{ target.schema }}.cdp_regex_error(
+        pattern text
+    ) returns text
+    language plpgsql immutable
+    as $body$
+    begin
+        perform '' ~ pattern;
+        return null;
+    exception when invalid_regular_expression then
+        return sqlerrm;
+    end
     $body$
 {%- endmacro %}

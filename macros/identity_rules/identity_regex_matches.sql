@@ -25,3 +25,30 @@
 {% macro identity_node(type_expression, value_expression) -%}
     {{ dbt.concat([type_expression, "':'", value_expression]) }}
 {%- endmacro %}
+
+{#- Why a pattern held in a column cannot be read as a regular expression
+    by this warehouse, or null when it can: the identity rule check uses it
+    so that a broken blocked-value pattern fails the build with its row,
+    not halfway through a model with the warehouse's bare error. -#}
+{% macro identity_regex_error(pattern_expression) -%}
+    {{ return(adapter.dispatch('identity_regex_error', 'warehouse_cdp')(
+        pattern_expression)) }}
+{%- endmacro %}
+
+{% macro default__identity_regex_error(pattern_expression) -%}
+    cast(null as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{#- try() turns DuckDB's error on a pattern it cannot compile into null. -#}
+{% macro duckdb__identity_regex_error(pattern_expression) -%}
+    case
+        when try(regexp_matches('', {{ pattern_expression }})) is null
+            then 'DuckDB, which reads RE2 syntax, cannot compile it'
+    end
+{%- endmacro %}
+
+{#- cdp_regex_error (macros/cross_db/create_udfs.sql) catches the error and
+    returns Postgres's own message. -#}
+{% macro postgres__identity_regex_error(pattern_expression) -%}
+    {{ target.schema }}.cdp_regex_error({{ pattern_expression }})
+{%- endmacro %}

@@ -89,6 +89,22 @@
         {%- endif -%}
     {%- endfor -%}
 
+    {#- The warehouse that will run a pattern is the one to judge it: the
+        regex dialects of DuckDB (RE2) and Postgres differ at the edges. -#}
+    {%- set bad_patterns = run_query(
+        'select identifier_type, value, problem from'
+        ~ ' (select identifier_type, value, '
+        ~ identity_regex_error('value') ~ ' as problem from '
+        ~ blocked_relation ~ " where match_type = 'regex') as patterns"
+        ~ ' where problem is not null order by identifier_type, value') -%}
+    {%- for row in bad_patterns.rows -%}
+        {%- do errors.append(blocked_file ~ ": regex value '" ~ row['value']
+            ~ "' for type '" ~ row['identifier_type']
+            ~ "' is not a valid pattern on " ~ target.type ~ " ("
+            ~ row['problem'] ~ "); fix it (escape a literal ( [ { . + * ?"
+            ~ " with a backslash or [ ]) or use match_type exact") -%}
+    {%- endfor -%}
+
     {%- set overrides = run_query(
         'select action, identifier_type_a, identifier_value_a,'
         ~ ' identifier_type_b, identifier_value_b, reason from '

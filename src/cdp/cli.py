@@ -4,6 +4,8 @@ cdp generate [--profiles N] [--seed S] [--out DIR] [--start-date D] [--days N]
 cdp generate --out DIR --next-day
 cdp load --target duckdb|postgres --data DIR [--replace] [--duckdb-path P]
 cdp sample [--target duckdb|postgres]
+cdp identity explain TYPE:VALUE TYPE:VALUE [--warehouse SPEC]
+cdp identity diff --base SPEC --head SPEC [--top N] [--markdown]
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from cdp import generate, load, warehouse
+from cdp import generate, identity_tools, load, warehouse
 
 SAMPLE_PROFILES = 3000
 SAMPLE_SEED = 42
@@ -65,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="cdp",
         description="Sample data for the warehouse-native CDP: generate messy raw "
         "tables for every source of the landing contract and bulk-load them "
-        "into DuckDB or PostgreSQL.",
+        "into DuckDB or PostgreSQL; review identity resolution.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="command")
 
@@ -165,7 +167,85 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help=f"sample folder (default {SAMPLE_DIR} in the project)",
     )
+    _identity_commands(commands)
     return parser
+
+
+WAREHOUSE_SPEC_HELP = (
+    "duckdb:PATH (or a path ending in .duckdb) or postgres:DATABASE (server "
+    "from PGHOST, PGPORT, PGUSER, PGPASSWORD), then @SCHEMA_PREFIX when the "
+    "database holds several builds"
+)
+
+
+def _identity_commands(commands: argparse._SubParsersAction) -> None:
+    identity = commands.add_parser(
+        "identity",
+        help="explain identity links and compare two builds' profiles",
+        description="Review tools for identity resolution; they read the "
+        "identity tables of a built warehouse and change nothing.",
+    )
+    tools = identity.add_subparsers(
+        dest="identity_command", required=True, metavar="command"
+    )
+    explain = tools.add_parser(
+        "explain",
+        help="print the path of edges that joins two identifiers",
+        description="Print the shortest path of kept edges "
+        "(int_identity__edges_ruled) joining two identifiers, each hop with "
+        "its sources, first sighting and rule. When they are not linked, "
+        "search again with the edges the rules cut and the blocked values "
+        "records shared, and name the rule that separated them.",
+    )
+    explain.add_argument("first", help="an identifier, TYPE:VALUE (email:a@b.com)")
+    explain.add_argument("second", help="the other identifier, TYPE:VALUE")
+    explain.add_argument(
+        "--warehouse",
+        default=None,
+        help=WAREHOUSE_SPEC_HELP + " (default: CDP_TARGET with CDP_DUCKDB_PATH "
+        "or PGDATABASE)",
+    )
+    explain.add_argument(
+        "--search-limit",
+        type=_positive,
+        default=identity_tools.DEFAULT_SEARCH_LIMIT,
+        help="identifiers the search through cut edges may visit before it "
+        f"gives up (default {identity_tools.DEFAULT_SEARCH_LIMIT:,})",
+    )
+    diff = tools.add_parser(
+        "diff",
+        help="compare the profiles of two builds (e.g. a branch against main)",
+        description="Compare dim_profile_identifiers of two builds: "
+        "identifiers are matched by value, and profiles sharing identifiers "
+        "are grouped as unchanged, created, removed, merged, split or "
+        "reshuffled. Prints the counts, the rule hits per rule and the "
+        "largest changed clusters; --markdown for a pull-request comment.",
+    )
+    diff.add_argument("--base", required=True, help=WAREHOUSE_SPEC_HELP)
+    diff.add_argument("--head", required=True, help=WAREHOUSE_SPEC_HELP)
+    diff.add_argument(
+        "--top",
+        type=_positive,
+        default=10,
+        help="largest changed clusters to list (default 10)",
+    )
+    diff.add_argument(
+        "--markdown", action="store_true", help="write Markdown, not plain text"
+    )
+
+
+def _run_identity(args: argparse.Namespace) -> list[str]:
+    if args.identity_command == "explain":
+        with identity_tools.Warehouse.from_spec(args.warehouse) as wh:
+            result = identity_tools.explain(
+                wh, args.first, args.second, args.search_limit
+            )
+        return [result.render()]
+    base = identity_tools.Warehouse.from_spec(args.base)
+    head = identity_tools.Warehouse.from_spec(args.head)
+    with base, head:
+        result = identity_tools.diff(base, head)
+    return [result.render(top=args.top, markdown=args.markdown)]
 
 
 def _run_generate(args: argparse.Namespace) -> str:
@@ -238,9 +318,15 @@ def main(argv: list[str] | None = None) -> int:
                     args.target, args.data, args.replace, args.duckdb_path, args.files
                 )
             ]
+        elif args.command == "identity":
+            lines = _run_identity(args)
         else:
             lines = _run_sample(args)
-    except (generate.GeneratorError, load.LoadError) as error:
+    except (
+        generate.GeneratorError,
+        load.LoadError,
+        identity_tools.IdentityToolError,
+    ) as error:
         print(f"cdp {args.command}: {error}", file=sys.stderr)
         return 1
     for line in lines:

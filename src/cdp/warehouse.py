@@ -115,6 +115,15 @@ def recreate_postgres_database(name: str, env: Mapping[str, str] | None = None) 
     _admin(env, f'create database "{name}"')
 
 
+def copy_postgres_database(
+    source: str, name: str, env: Mapping[str, str] | None = None
+) -> None:
+    """A new database `name` holding a copy of `source` (which must have no
+    open connections: Postgres copies it file by file)."""
+    _admin(env, f'drop database if exists "{name}" with (force)')
+    _admin(env, f'create database "{name}" template "{source}"')
+
+
 def drop_postgres_database(name: str, env: Mapping[str, str] | None = None) -> None:
     _admin(env, f'drop database if exists "{name}" with (force)')
 

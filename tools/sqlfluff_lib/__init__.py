@@ -51,6 +51,21 @@ def validate_identity_rules() -> str:
     return ""
 
 
+def validate_profile_survivorship() -> str:
+    """Runs checks at build time and renders no SQL."""
+    return ""
+
+
+def profile_attribute_sources() -> dict[str, list[str]]:
+    """A one-entry mapping, so that loops over the attributes render once."""
+    return {"first_name": ["crm_contacts"]}
+
+
+def opportunity_stage_aliases() -> dict[str, list[str]]:
+    """A one-entry mapping, so that loops over the stages render once."""
+    return {"closed_won": ["won"]}
+
+
 def staged_tables() -> list[dict[str, str]]:
     """A one-entry list, so that loops over the staged tables render once."""
     return [{"source": "crm", "table": "contacts"}]
@@ -82,6 +97,8 @@ dbt = SimpleNamespace(
         f"select generate_series as generated_number from generate_series(1, {upper})"
     ),
     current_timestamp=lambda: "current_timestamp",
+    position=lambda substring, text: f"position({substring} in {text})",
+    split_part=lambda text, delimiter, part: f"split_part({text}, {delimiter}, {part})",
 )
 adapter = SimpleNamespace(
     dispatch=lambda name, *args: _call(name),

@@ -2,17 +2,21 @@
 
 Each target gets a throw-away warehouse (a DuckDB file in a temporary
 folder, or a Postgres database created for the run and dropped after), the
-bundled sample loaded into it, and one full `dbt build`. dbt runs in this
-process through one reused dbtRunner, so its start-up cost is paid once.
+bundled sample loaded into it, and one full `dbt build`, once per test
+session. A test that changes the warehouse (loads a new day, rebuilds)
+works on a copy (`BuiltWarehouse.copy`), so the others still see the
+sample as built. dbt runs in this process through one reused dbtRunner, so
+its start-up cost is paid once.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +56,24 @@ class BuiltWarehouse:
         """Where dbt built a model, as schema.table."""
         return warehouse.model_relations(self.target_path)[model]["relation"]
 
+    def copy(self, folder: Path) -> BuiltWarehouse:
+        """A copy of this warehouse to change freely: a copied DuckDB file in
+        `folder`, or a Postgres database made from this one as a template.
+        Drop a Postgres copy with `discard`."""
+        if self.target == "duckdb":
+            self.query("checkpoint")
+            copied = folder / "copy.duckdb"
+            shutil.copyfile(warehouse.duckdb_path(self.env), copied)
+            return replace(self, env={**self.env, "CDP_DUCKDB_PATH": str(copied)})
+        name = f"{self.env['PGDATABASE']}_copy"
+        warehouse.copy_postgres_database(self.env["PGDATABASE"], name)
+        return replace(self, env={**self.env, "PGDATABASE": name})
+
+    def discard(self) -> None:
+        """Drops a Postgres copy; a DuckDB copy goes with its folder."""
+        if self.target == "postgres":
+            warehouse.drop_postgres_database(self.env["PGDATABASE"])
+
 
 def _generate(out: Path, *extra: str) -> None:
     subprocess.run(
@@ -88,13 +110,14 @@ def _skip_or_fail_without_postgres() -> None:
         pytest.skip(message)
 
 
-@pytest.fixture(scope="module", params=["duckdb", "postgres"])
+@pytest.fixture(scope="session", params=["duckdb", "postgres"])
 def built(
     request: pytest.FixtureRequest,
     sample_dir: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[BuiltWarehouse]:
-    """The sample loaded and fully built, once per test module and target."""
+    """The sample loaded and fully built, once per test session and target.
+    Tests must not change it: see `BuiltWarehouse.copy`."""
     target = request.param
     tmp = tmp_path_factory.mktemp(f"warehouse-{target}")
     env = {
@@ -118,3 +141,11 @@ def built(
     yield built_warehouse
     if target == "postgres":
         warehouse.drop_postgres_database(TEST_PG_DATABASE)
+
+
+@pytest.fixture
+def built_copy(built: BuiltWarehouse, tmp_path: Path) -> Iterator[BuiltWarehouse]:
+    """A copy of the built sample warehouse that a test may change."""
+    copy = built.copy(tmp_path)
+    yield copy
+    copy.discard()

@@ -44,8 +44,9 @@ def _count(built: BuiltWarehouse, model: str) -> int:
 
 
 def test_incremental_day_equals_full_refresh(
-    built: BuiltWarehouse, tmp_path: Path
+    built_copy: BuiltWarehouse, tmp_path: Path
 ) -> None:
+    built = built_copy
     before = _count(built, INCREMENTAL_MODEL)
     grown = _grow_by_one_day(built.data_dir, tmp_path)
     built.load(grown, files=NEW_DAY_FILES)
