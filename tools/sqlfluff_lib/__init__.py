@@ -89,7 +89,6 @@ dbt = SimpleNamespace(
     dateadd=_call("dateadd"),
     datediff=_call("datediff"),
     date_trunc=_call("date_trunc"),
-    position=_call("position"),
     listagg=lambda measure, delimiter="','", *rest: (
         f"string_agg({measure}, {delimiter})"
     ),

@@ -26,6 +26,12 @@ profile_links as (
 
 ),
 
+erased_profiles as (
+
+    select * from {{ ref('int_privacy__erased_profiles') }}
+
+),
+
 primary_accounts as (
 
     select
@@ -143,6 +149,9 @@ final as (
         on
             profiles.profile_id = phones.profile_id
             and phones.identifier_type = 'phone'
+    left join erased_profiles
+        on profiles.profile_id = erased_profiles.profile_id
+    where erased_profiles.profile_id is null
 
 )
 
