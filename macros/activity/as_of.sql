@@ -1,0 +1,12 @@
+{#- The moment time windows are measured from ("last 30 days", retention
+    windows, lifecycle recency): var cdp_as_of as a UTC timestamp, or the
+    current time when it is null. Setting it makes a build reproducible,
+    e.g. dbt build --vars '{cdp_as_of: "2026-12-01 00:00:00"}'. -#}
+{% macro cdp_as_of() -%}
+    {%- set as_of = var('cdp_as_of', none) -%}
+    {%- if as_of is none or as_of | string | trim == '' -%}
+        cast({{ dbt.current_timestamp() }} as {{ dbt.type_timestamp() }})
+    {%- else -%}
+        cast('{{ as_of }}' as {{ dbt.type_timestamp() }})
+    {%- endif -%}
+{%- endmacro %}
