@@ -1,28 +1,24 @@
-{#- The lifecycle thresholds in days (vars cdp_lapsed_after_days and
-    cdp_churned_after_days), checked: both whole numbers above zero and
-    lapsed before churned, else the build stops naming the var and the
-    fix. -#}
-{% macro lifecycle_thresholds() %}
-    {%- set thresholds = {} -%}
-    {%- for name in ['cdp_lapsed_after_days', 'cdp_churned_after_days'] -%}
-        {%- set value = var(name) | string | trim -%}
+{#- A lifecycle threshold in days: 'lapsed' (var cdp_lapsed_after_days)
+    or 'churned' (var cdp_churned_after_days). Both are checked every time:
+    whole numbers above zero, lapsed before churned; else the build stops
+    naming the var and the fix. -#}
+{% macro lifecycle_threshold_days(stage) %}
+    {%- set days = {} -%}
+    {%- for name in ['lapsed', 'churned'] -%}
+        {%- set var_name = 'cdp_' ~ name ~ '_after_days' -%}
+        {%- set value = var(var_name) | string | trim -%}
         {%- if not value.isdigit() or value | int < 1 -%}
             {{ exceptions.raise_compiler_error(
-                "dbt_project.yml: var " ~ name ~ " is '" ~ value
+                "dbt_project.yml: var " ~ var_name ~ " is '" ~ value
                 ~ "'; set it to a whole number of days, 1 or more") }}
         {%- endif -%}
-        {%- do thresholds.update({name: value | int}) -%}
+        {%- do days.update({name: value | int}) -%}
     {%- endfor -%}
-    {%- if thresholds['cdp_lapsed_after_days']
-           >= thresholds['cdp_churned_after_days'] -%}
+    {%- if days['lapsed'] >= days['churned'] -%}
         {{ exceptions.raise_compiler_error(
-            "dbt_project.yml: var cdp_lapsed_after_days ("
-            ~ thresholds['cdp_lapsed_after_days']
+            "dbt_project.yml: var cdp_lapsed_after_days (" ~ days['lapsed']
             ~ ") must be smaller than cdp_churned_after_days ("
-            ~ thresholds['cdp_churned_after_days'] ~ ")") }}
+            ~ days['churned'] ~ ")") }}
     {%- endif -%}
-    {{ return({
-        'lapsed': thresholds['cdp_lapsed_after_days'],
-        'churned': thresholds['cdp_churned_after_days'],
-    }) }}
+    {{ return(days[stage]) }}
 {% endmacro %}

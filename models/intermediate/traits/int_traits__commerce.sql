@@ -65,23 +65,29 @@ final as (
 
     select
         profile_id,
-        order_count,
-        revenue,
-        refund_count,
-        refunded_amount,
-        net_revenue,
-        revenue / order_count as average_order_value,
-        currency_count,
+        cast(order_count as {{ dbt.type_bigint() }}) as order_count,
+        cast(revenue as {{ dbt.type_numeric() }}) as revenue,
+        cast(refund_count as {{ dbt.type_bigint() }}) as refund_count,
+        cast(refunded_amount as {{ dbt.type_numeric() }}) as refunded_amount,
+        cast(net_revenue as {{ dbt.type_numeric() }}) as net_revenue,
+        cast(revenue / order_count as {{ dbt.type_numeric() }})
+            as average_order_value,
+        cast(currency_count as {{ dbt.type_bigint() }}) as currency_count,
         first_order_at,
         last_order_at,
-        recency_days,
-        {% for dimension in ['recency', 'frequency', 'monetary'] %}
-            cast(
-                1 + floor(
-                    5.0 * ({{ dimension }}_rank - 1) / customer_count
-                ) as {{ dbt.type_int() }}
-            ) as {{ dimension }}_score{{ ',' if not loop.last }}
-        {% endfor %}
+        cast(recency_days as {{ dbt.type_bigint() }}) as recency_days,
+        cast(
+            1 + floor(5.0 * (recency_rank - 1) / customer_count)
+            as {{ dbt.type_int() }}
+        ) as recency_score,
+        cast(
+            1 + floor(5.0 * (frequency_rank - 1) / customer_count)
+            as {{ dbt.type_int() }}
+        ) as frequency_score,
+        cast(
+            1 + floor(5.0 * (monetary_rank - 1) / customer_count)
+            as {{ dbt.type_int() }}
+        ) as monetary_score
     from ranked
 
 )

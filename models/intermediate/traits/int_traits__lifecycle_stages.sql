@@ -1,5 +1,3 @@
-{%- set thresholds = lifecycle_thresholds() %}
-
 with
 
 identifiers as (
@@ -29,9 +27,11 @@ identity_signals as (
         ) = 1 as has_known_identifier,
         max(
             case
-                when identifier_type in (
-                    'crm_lead_id', 'crm_contact_id', 'esp_subscriber_id'
-                ) then 1
+                when
+                    identifier_type in (
+                        'crm_lead_id', 'crm_contact_id', 'esp_subscriber_id'
+                    )
+                    then 1
                 else 0
             end
         ) = 1 as has_lead_record
@@ -68,8 +68,10 @@ final as (
     select
         profile_id,
         case
-            when recency_days > {{ thresholds.churned }} then 'churned'
-            when recency_days > {{ thresholds.lapsed }} then 'lapsed'
+            when recency_days > {{ lifecycle_threshold_days('churned') }}
+                then 'churned'
+            when recency_days > {{ lifecycle_threshold_days('lapsed') }}
+                then 'lapsed'
             when order_count >= 2 then 'repeat'
             when order_count = 1 or has_won_opportunity then 'customer'
             when is_sql then 'sql'

@@ -1,4 +1,4 @@
-{{ validate_retention_windows() }}
+{%- do validate_retention_windows() -%}
 
 with
 
@@ -176,8 +176,10 @@ resolved as (
 final as (
 
     select
-        cast({{ dbt.concat(['event_type', "':'", 'source_key']) }}
-            as {{ dbt.type_string() }}) as email_event_id,
+        cast(
+            {{ dbt.concat(['event_type', "':'", 'source_key']) }}
+            as {{ dbt.type_string() }}
+        ) as email_event_id,
         cast(event_type as {{ dbt.type_string() }}) as event_type,
         cast(profile_id as {{ dbt.type_string() }}) as profile_id,
         cast(subscriber_id as {{ dbt.type_string() }}) as subscriber_id,

@@ -1,4 +1,4 @@
-{{ validate_retention_windows() }}
+{%- do validate_retention_windows() -%}
 
 with
 

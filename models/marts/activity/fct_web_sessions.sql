@@ -1,4 +1,4 @@
-{{ validate_retention_windows() }}
+{%- do validate_retention_windows() -%}
 {#- Rebuilt per device: a run deletes and rewrites every session of each
     device it touches (unique_key is the device, not the session), so a
     late event that joins or splits sessions leaves no stale row. Sessions
@@ -38,20 +38,30 @@ retention_windows as (
 
 ),
 
-{% if is_incremental() %}
+-- On a full build nothing is stored, so every device is built below.
 stored_sessions as (
 
-    select
-        device_id,
-        anonymous_id,
-        user_id,
-        profile_id,
-        started_at,
-        last_loaded_at
-    from {{ this }}
+    {% if is_incremental() %}
+        select
+            device_id,
+            anonymous_id,
+            user_id,
+            profile_id,
+            started_at,
+            last_loaded_at
+        from {{ this }}
+    {% else %}
+        select
+            cast(null as {{ dbt.type_string() }}) as device_id,
+            cast(null as {{ dbt.type_string() }}) as anonymous_id,
+            cast(null as {{ dbt.type_string() }}) as user_id,
+            cast(null as {{ dbt.type_string() }}) as profile_id,
+            cast(null as {{ dbt.type_timestamp() }}) as started_at,
+            cast(null as {{ dbt.type_timestamp() }}) as last_loaded_at
+        where 1 = 0
+    {% endif %}
 
 ),
-{% endif %}
 
 profiles_by_user_id as (
 
@@ -73,23 +83,23 @@ profiles_by_anonymous_id as (
 
 ),
 
-{% if is_incremental() %}
 -- Events landed within the lookback before the newest load already
--- sessionised (everything when the table is empty).
+-- sessionised (everything when nothing is stored).
 newly_landed_devices as (
 
     select web_events.device_id
     from web_events
-    where web_events._loaded_at >= coalesce(
-        (
-            select {{ dbt.dateadd(
-                'hour',
-                -1 * var('cdp_incremental_lookback_hours') | int,
-                'max(stored_sessions.last_loaded_at)') }}
-            from stored_sessions
-        ),
-        {{ dbt.cast("'1900-01-01'", dbt.type_timestamp()) }}
-    )
+    where
+        web_events._loaded_at >= coalesce(
+            (
+                select {{ dbt.dateadd(
+                    'hour',
+                    -1 * var('cdp_incremental_lookback_hours') | int,
+                    'max(stored_sessions.last_loaded_at)') }}
+                from stored_sessions
+            ),
+            {{ dbt.cast("'1900-01-01'", dbt.type_timestamp()) }}
+        )
 
 ),
 
@@ -128,13 +138,6 @@ device_events as (
         on web_events.device_id = devices_to_build.device_id
 
 ),
-{% else %}
-device_events as (
-
-    select * from web_events
-
-),
-{% endif %}
 
 -- Events are ordered by their own time, not by arrival, so one that
 -- lands late falls into the session it belongs to.

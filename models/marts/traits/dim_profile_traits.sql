@@ -171,29 +171,40 @@ final as (
         ) as last_seen_at,
         cast(channel_traits.channels_seen as {{ dbt.type_string() }})
             as channels_seen,
-        cast(coalesce(session_traits.web_session_count, 0)
-            as {{ dbt.type_bigint() }}) as web_session_count,
-        cast(coalesce(session_traits.page_view_count, 0)
-            as {{ dbt.type_bigint() }}) as page_view_count,
+        cast(
+            coalesce(session_traits.web_session_count, 0)
+            as {{ dbt.type_bigint() }}
+        ) as web_session_count,
+        cast(
+            coalesce(session_traits.page_view_count, 0)
+            as {{ dbt.type_bigint() }}
+        ) as page_view_count,
         cast(session_traits.last_session_at as {{ dbt.type_timestamp() }})
             as last_session_at,
-        cast(coalesce(event_traits.active_days_last_30, 0)
-            as {{ dbt.type_bigint() }}) as active_days_last_30,
+        cast(
+            coalesce(event_traits.active_days_last_30, 0)
+            as {{ dbt.type_bigint() }}
+        ) as active_days_last_30,
         {% for event_type in ['send', 'open', 'click'] %}
-            cast(coalesce(email_traits.email_{{ event_type }}s_last_90, 0)
-                as {{ dbt.type_bigint() }})
-                as email_{{ event_type }}s_last_90,
+            cast(
+                coalesce(email_traits.email_{{ event_type }}s_last_90, 0)
+                as {{ dbt.type_bigint() }}
+            ) as email_{{ event_type }}s_last_90,
         {% endfor %}
-        cast(email_traits.last_email_engaged_at
-            as {{ dbt.type_timestamp() }}) as last_email_engaged_at,
+        cast(
+            email_traits.last_email_engaged_at
+            as {{ dbt.type_timestamp() }}
+        ) as last_email_engaged_at,
         cast(coalesce(commerce.order_count, 0) as {{ dbt.type_bigint() }})
             as order_count,
         cast(coalesce(commerce.revenue, 0) as {{ dbt.type_numeric() }})
             as revenue,
         cast(coalesce(commerce.refund_count, 0) as {{ dbt.type_bigint() }})
             as refund_count,
-        cast(coalesce(commerce.refunded_amount, 0)
-            as {{ dbt.type_numeric() }}) as refunded_amount,
+        cast(
+            coalesce(commerce.refunded_amount, 0)
+            as {{ dbt.type_numeric() }}
+        ) as refunded_amount,
         cast(coalesce(commerce.net_revenue, 0) as {{ dbt.type_numeric() }})
             as net_revenue,
         cast(commerce.average_order_value as {{ dbt.type_numeric() }})
@@ -211,8 +222,10 @@ final as (
             as rfm_frequency_score,
         cast(commerce.monetary_score as {{ dbt.type_int() }})
             as rfm_monetary_score,
-        cast(coalesce(service.open_case_count, 0)
-            as {{ dbt.type_bigint() }}) as open_case_count,
+        cast(
+            coalesce(service.open_case_count, 0)
+            as {{ dbt.type_bigint() }}
+        ) as open_case_count,
         cast(service.last_satisfaction_score as {{ dbt.type_int() }})
             as last_satisfaction_score,
         cast(lifecycle_stages.lifecycle_stage as {{ dbt.type_string() }})
