@@ -1,5 +1,6 @@
 """Nothing is lost: after a new day lands, an incremental build gives
-exactly what a full refresh gives, on every staging and audit model."""
+exactly what a full refresh gives, on every staging and audit model and on
+the incremental marts built on them."""
 
 from __future__ import annotations
 
@@ -15,6 +16,10 @@ INCREMENTAL_MODEL = "stg_tracking__pages"
 # The sample holds no added days, so this matches the new day only.
 NEW_DAY_FILES = "day-*.csv"
 AUDIT_MODELS = ("fct_rejected_rows", "rpt_source_reconciliation")
+# Incremental marts, run after staging with everything they read (identity
+# included); their own tests run in the full build.
+INCREMENTAL_MARTS = ("fct_web_sessions",)
+MARTS_SELECTED = tuple(f"+{name}" for name in INCREMENTAL_MARTS)
 
 
 def _grow_by_one_day(sample_dir: Path, work: Path) -> Path:
@@ -50,15 +55,17 @@ def test_incremental_day_equals_full_refresh(
     grown = _grow_by_one_day(built.data_dir, tmp_path)
     built.load(grown, files=NEW_DAY_FILES)
     assert built.dbt("build", "--select", "staging", "data_quality")
+    assert built.dbt("run", "--select", *MARTS_SELECTED)
     assert _count(built, INCREMENTAL_MODEL) > before, "the new day was not staged"
 
     compared = [
         name
         for name in sorted(warehouse.model_relations(built.target_path))
-        if name.startswith("stg_") or name in AUDIT_MODELS
+        if name.startswith("stg_") or name in AUDIT_MODELS + INCREMENTAL_MARTS
     ]
     incremental = _snapshot(built, compared)
     assert built.dbt("build", "--select", "staging", "data_quality", "--full-refresh")
+    assert built.dbt("run", "--select", *MARTS_SELECTED, "--full-refresh")
     refreshed = _snapshot(built, compared)
 
     differing = [name for name in compared if incremental[name] != refreshed[name]]
