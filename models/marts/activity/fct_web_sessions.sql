@@ -16,8 +16,6 @@
     )
 }}
 
-{%- set timeout_seconds = var('cdp_session_timeout_minutes') | int * 60 %}
-
 with
 
 web_events as (
@@ -160,7 +158,7 @@ session_starts as (
         case
             when previous_event_at is null then 1
             when {{ dbt.datediff('previous_event_at', 'event_at',
-                'second') }} >= {{ timeout_seconds }} then 1
+                'second') }} >= {{ session_timeout_seconds() }} then 1
             else 0
         end as is_session_start
     from gaps
