@@ -49,7 +49,9 @@ profiles as (
 
     select
         profile_id,
-        min(first_seen_at) as identifier_first_seen_at,
+        min(
+            case when first_seen_at <= {{ as_of }} then first_seen_at end
+        ) as identifier_first_seen_at,
         max(
             case when last_seen_at <= {{ as_of }} then last_seen_at end
         ) as identifier_last_seen_at
