@@ -4,8 +4,10 @@ the incremental marts built on them."""
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 from conftest import CDP, BuiltWarehouse
@@ -35,6 +37,38 @@ def _grow_by_one_day(sample_dir: Path, work: Path) -> Path:
     return grown
 
 
+def _land_a_bridging_page_view(built: BuiltWarehouse) -> None:
+    """Lands, with the new day, a page view of an old visit that falls
+    between two sessions of one browser, less than the 30-minute timeout
+    from each: the two sessions must become one, with no stale row left."""
+    sessions = built.query(
+        "select anonymous_id, started_at, ended_at"
+        f" from {built.relation('fct_web_sessions')}"
+        " where anonymous_id is not null order by anonymous_id, started_at"
+    )
+    bridged = next(
+        (
+            (earlier[0], earlier[2] + (later[1] - earlier[2]) / 2)
+            for earlier, later in itertools.pairwise(sessions)
+            if earlier[0] == later[0]
+            and timedelta(minutes=31) <= later[1] - earlier[2] <= timedelta(minutes=58)
+        ),
+        None,
+    )
+    assert bridged, "the sample has no two sessions 31 to 58 minutes apart"
+    anonymous_id, viewed_at = bridged
+    # Received within the window the next incremental run re-reads.
+    received_at = built.query(
+        f"select max(_loaded_at) from {built.relation('stg_tracking__pages')}"
+    )[0][0]
+    built.query(
+        "insert into raw_tracking.pages (id, anonymous_id, path, timestamp,"
+        f" received_at) values ('bridging-page-view', '{anonymous_id}', '/late',"
+        f" '{viewed_at:%Y-%m-%dT%H:%M:%S}Z', '{received_at:%Y-%m-%dT%H:%M:%S}Z')"
+        " returning id"
+    )
+
+
 def _snapshot(built: BuiltWarehouse, models: list[str]) -> dict[str, list[tuple]]:
     """Every row of each model, sorted, as comparable tuples."""
     tables = {}
@@ -54,8 +88,10 @@ def test_incremental_day_equals_full_refresh(
     before = _count(built, INCREMENTAL_MODEL)
     grown = _grow_by_one_day(built.data_dir, tmp_path)
     built.load(grown, files=NEW_DAY_FILES)
+    _land_a_bridging_page_view(built)
     assert built.dbt("build", "--select", "staging", "data_quality")
     assert built.dbt("run", "--select", *MARTS_SELECTED)
+    assert built.dbt("test", "--select", "assert_web_sessions_hold_every_event")
     assert _count(built, INCREMENTAL_MODEL) > before, "the new day was not staged"
 
     compared = [
