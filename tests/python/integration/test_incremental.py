@@ -1,10 +1,13 @@
 """Nothing is lost: after a new day lands, an incremental build gives
-exactly what a full refresh gives, on every staging and audit model."""
+exactly what a full refresh gives, on every staging and audit model and on
+the incremental marts built on them."""
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 from conftest import CDP, BuiltWarehouse
@@ -15,6 +18,10 @@ INCREMENTAL_MODEL = "stg_tracking__pages"
 # The sample holds no added days, so this matches the new day only.
 NEW_DAY_FILES = "day-*.csv"
 AUDIT_MODELS = ("fct_rejected_rows", "rpt_source_reconciliation")
+# Incremental marts, run after staging with everything they read (identity
+# included); their own tests run in the full build.
+INCREMENTAL_MARTS = ("fct_web_sessions",)
+MARTS_SELECTED = tuple(f"+{name}" for name in INCREMENTAL_MARTS)
 
 
 def _grow_by_one_day(sample_dir: Path, work: Path) -> Path:
@@ -28,6 +35,38 @@ def _grow_by_one_day(sample_dir: Path, work: Path) -> Path:
     )
     assert any(grown.glob(f"*/*/{NEW_DAY_FILES}")), "--next-day wrote no files"
     return grown
+
+
+def _land_a_bridging_page_view(built: BuiltWarehouse) -> None:
+    """Lands, with the new day, a page view of an old visit that falls
+    between two sessions of one browser, less than the 30-minute timeout
+    from each: the two sessions must become one, with no stale row left."""
+    sessions = built.query(
+        "select anonymous_id, started_at, ended_at"
+        f" from {built.relation('fct_web_sessions')}"
+        " where anonymous_id is not null order by anonymous_id, started_at"
+    )
+    bridged = next(
+        (
+            (earlier[0], earlier[2] + (later[1] - earlier[2]) / 2)
+            for earlier, later in itertools.pairwise(sessions)
+            if earlier[0] == later[0]
+            and timedelta(minutes=31) <= later[1] - earlier[2] <= timedelta(minutes=58)
+        ),
+        None,
+    )
+    assert bridged, "the sample has no two sessions 31 to 58 minutes apart"
+    anonymous_id, viewed_at = bridged
+    # Received within the window the next incremental run re-reads.
+    received_at = built.query(
+        f"select max(_loaded_at) from {built.relation('stg_tracking__pages')}"
+    )[0][0]
+    built.query(
+        "insert into raw_tracking.pages (id, anonymous_id, path, timestamp,"
+        f" received_at) values ('bridging-page-view', '{anonymous_id}', '/late',"
+        f" '{viewed_at:%Y-%m-%dT%H:%M:%S}Z', '{received_at:%Y-%m-%dT%H:%M:%S}Z')"
+        " returning id"
+    )
 
 
 def _snapshot(built: BuiltWarehouse, models: list[str]) -> dict[str, list[tuple]]:
@@ -50,16 +89,20 @@ def test_incremental_day_equals_full_refresh(
     before = _count(built, INCREMENTAL_MODEL)
     grown = _grow_by_one_day(built.data_dir, tmp_path)
     built.load(grown, files=NEW_DAY_FILES)
+    _land_a_bridging_page_view(built)
     assert built.dbt("build", "--select", "staging", "data_quality")
+    assert built.dbt("run", "--select", *MARTS_SELECTED)
+    assert built.dbt("test", "--select", "assert_web_sessions_hold_every_event")
     assert _count(built, INCREMENTAL_MODEL) > before, "the new day was not staged"
 
     compared = [
         name
         for name in sorted(warehouse.model_relations(built.target_path))
-        if name.startswith("stg_") or name in AUDIT_MODELS
+        if name.startswith("stg_") or name in AUDIT_MODELS + INCREMENTAL_MARTS
     ]
     incremental = _snapshot(built, compared)
     assert built.dbt("build", "--select", "staging", "data_quality", "--full-refresh")
+    assert built.dbt("run", "--select", *MARTS_SELECTED, "--full-refresh")
     refreshed = _snapshot(built, compared)
 
     differing = [name for name in compared if incremental[name] != refreshed[name]]
