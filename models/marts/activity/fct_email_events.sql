@@ -50,6 +50,12 @@ retention_windows as (
 
 ),
 
+erasure_registry as (
+
+    select * from {{ ref('int_privacy__erasure_registry') }}
+
+),
+
 {% set null_text = 'cast(null as ' ~ dbt.type_string() ~ ')' %}
 
 unioned as (
@@ -192,7 +198,19 @@ final as (
         cast(source_model as {{ dbt.type_string() }}) as source_model,
         cast(source_key as {{ dbt.type_string() }}) as source_key
     from resolved
-    where {{ is_within_retention('occurred_at', 'email_events') }}
+    where
+        {{ is_within_retention('occurred_at', 'email_events') }}
+        and coalesce(
+            {{ sha256_hex(identity_node("'email'", 'email')) }}
+            not in (select identifier_key from erasure_registry),
+            true
+        )
+        and coalesce(
+            {{ sha256_hex(identity_node(
+                "'esp_subscriber_id'", 'subscriber_id')) }}
+            not in (select identifier_key from erasure_registry),
+            true
+        )
 
 )
 

@@ -38,6 +38,12 @@ retention_windows as (
 
 ),
 
+erasure_registry as (
+
+    select * from {{ ref('int_privacy__erasure_registry') }}
+
+),
+
 items_per_order as (
 
     select
@@ -209,7 +215,29 @@ final as (
         cast(source_model as {{ dbt.type_string() }}) as source_model,
         cast(source_key as {{ dbt.type_string() }}) as source_key
     from resolved
-    where {{ is_within_retention('ordered_at', 'orders') }}
+    where
+        {{ is_within_retention('ordered_at', 'orders') }}
+        and coalesce(
+            {{ sha256_hex(identity_node("'email'", 'email')) }}
+            not in (select identifier_key from erasure_registry),
+            true
+        )
+        and coalesce(
+            {{ sha256_hex(identity_node("'phone'", 'phone')) }}
+            not in (select identifier_key from erasure_registry),
+            true
+        )
+        and coalesce(
+            {{ sha256_hex(identity_node(
+                "'shop_customer_id'", 'customer_id')) }}
+            not in (select identifier_key from erasure_registry),
+            true
+        )
+        and coalesce(
+            {{ sha256_hex(identity_node("'loyalty_id'", 'loyalty_id')) }}
+            not in (select identifier_key from erasure_registry),
+            true
+        )
 
 )
 

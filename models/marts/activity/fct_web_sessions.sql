@@ -3,7 +3,8 @@
     device it touches (unique_key is the device, not the session), so a
     late event that joins or splits sessions leaves no stale row. Sessions
     that have aged out of their retention window are deleted after the
-    run, whether or not their device was touched. -#}
+    run, whether or not their device was touched, and so are the sessions
+    of people erased since (delete_erased_rows). -#}
 {{
     config(
         materialized='incremental',
@@ -11,7 +12,9 @@
         unique_key='device_id',
         on_schema_change='fail',
         post_hook=[
-            "{{ delete_outside_retention('started_at', 'web_events') }}"
+            "{{ delete_outside_retention('started_at', 'web_events') }}",
+            "{{ delete_erased_rows([('anonymous_id', 'anonymous_id'),
+                                    ('shop_customer_id', 'user_id')]) }}",
         ],
     )
 }}
@@ -33,6 +36,12 @@ identifiers as (
 retention_windows as (
 
     select * from {{ ref('retention_windows') }}
+
+),
+
+erasure_registry as (
+
+    select * from {{ ref('int_privacy__erasure_registry') }}
 
 ),
 
@@ -310,7 +319,18 @@ final as (
         cast(last_loaded_at as {{ dbt.type_timestamp() }})
             as last_loaded_at
     from resolved
-    where {{ is_within_retention('started_at', 'web_events') }}
+    where
+        {{ is_within_retention('started_at', 'web_events') }}
+        and coalesce(
+            {{ sha256_hex(identity_node("'anonymous_id'", 'anonymous_id')) }}
+            not in (select identifier_key from erasure_registry),
+            true
+        )
+        and coalesce(
+            {{ sha256_hex(identity_node("'shop_customer_id'", 'user_id')) }}
+            not in (select identifier_key from erasure_registry),
+            true
+        )
 
 )
 
