@@ -106,6 +106,27 @@ consent_tool_signals as (
         where {{ tcf_is_readable('tcf_string') }}
         union all
     {% endfor %}
+    -- A TC string that cannot be read is kept as a signal without a value,
+    -- so that it is seen rather than lost.
+    select
+        'tcf' as source_name,
+        consent_event_id as source_record_id,
+        'unreadable_tc_string' as signal_name,
+        cast(null as {{ dbt.type_string() }}) as signal_value,
+        captured_at,
+        country_code,
+        cast(null as {{ dbt.type_string() }}) as law,
+        anonymous_id,
+        user_id as shop_customer_id,
+        email,
+        cast(null as {{ dbt.type_string() }}) as phone,
+        cast(null as {{ dbt.type_string() }}) as crm_contact_id,
+        cast(null as {{ dbt.type_string() }}) as esp_subscriber_id
+    from consent_events
+    where
+        tcf_string is not null
+        and not {{ tcf_is_readable('tcf_string') }}
+    union all
     select
         'gpc' as source_name,
         consent_event_id as source_record_id,
