@@ -30,6 +30,18 @@ erased_profiles as (
 
 ),
 
+golden_profiles as (
+
+    select * from {{ ref('dim_profiles') }}
+
+),
+
+jurisdictions as (
+
+    select * from {{ ref('consent_jurisdictions') }}
+
+),
+
 profiles as (
 
     select distinct profile_identifiers.profile_id
@@ -81,7 +93,8 @@ latest_choices as (
 ),
 
 -- The regional defaults of the profile follow the latest signal that
--- said where the person is; with none, the strictest group (other).
+-- said where the person is; else the golden country of the profile; with
+-- neither, the strictest group (other).
 ranked_locations as (
 
     select
@@ -100,13 +113,22 @@ profile_jurisdictions as (
 
     select
         profiles.profile_id,
-        coalesce(ranked_locations.jurisdiction_group, 'other')
-            as jurisdiction_group
+        coalesce(
+            ranked_locations.jurisdiction_group,
+            jurisdictions.jurisdiction_group,
+            'other'
+        ) as jurisdiction_group
     from profiles
     left join ranked_locations
         on
             profiles.profile_id = ranked_locations.profile_id
             and ranked_locations.location_rank = 1
+    left join golden_profiles
+        on profiles.profile_id = golden_profiles.profile_id
+    left join jurisdictions
+        on
+            jurisdictions.match_type = 'country'
+            and golden_profiles.country_code = jurisdictions.code
 
 ),
 
