@@ -163,6 +163,9 @@ full_scope as (
     select node_a as node from graph_links
     where is_current
     union
+    select node_b as node from graph_links
+    where is_current and node_b is not null
+    union
     select node from current_memberships
 
 ),
