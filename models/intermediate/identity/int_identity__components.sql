@@ -2,18 +2,19 @@
 
 with
 
-components as (
+memberships as (
 
-    select
-        node,
-        component_id
-    from {{ ref_components('int_identity__components') }}
+    select * from {{ ref('int_identity__component_memberships') }}
+    where is_current
 
 ),
 
 final as (
 
-    select * from components
+    select
+        node,
+        component_id
+    from memberships
 
 )
 

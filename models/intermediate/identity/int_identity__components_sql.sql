@@ -3,4 +3,4 @@
 select
     node_a,
     node_b
-from {{ ref('int_identity__graph_edges') }}
+from {{ ref('int_identity__graph_edges_scoped') }}

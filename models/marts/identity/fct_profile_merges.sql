@@ -1,55 +1,20 @@
-{#- A log of what happened: rebuilding it would lose the past runs. -#}
+{#- A log of what happened: rebuilding it would lose the past runs. A
+    log older than a new column gets the column, empty on its old rows. -#}
 {{
     config(
         materialized='incremental',
         incremental_strategy='append',
         full_refresh=false,
-        on_schema_change='fail',
+        on_schema_change='append_new_columns',
     )
 }}
 
 with
 
-registry as (
+registry_changes as (
 
-    select * from {{ ref('int_identity__profile_registry') }}
-
-),
-
--- The run that last changed the registry: this one when it changed
--- anything, else an earlier one whose rows are logged already (and
--- dropped by not_yet_recorded).
-latest_change as (
-
-    select max(changed_at) as changed_at
-    from registry
-
-),
-
-this_run as (
-
-    select registry.*
-    from registry
-    inner join latest_change
-        on registry.changed_at = latest_change.changed_at
-    where registry.change_kind = 'merged'
-
-),
-
-run_merges as (
-
-    select
-        previous_profile_id as absorbed_profile_id,
-        profile_id as surviving_profile_id,
-        changed_at as merged_at,
-        changed_invocation_id as invocation_id,
-        count(*) as identifier_count
-    from this_run
-    group by
-        previous_profile_id,
-        profile_id,
-        changed_at,
-        changed_invocation_id
+    select * from {{ ref('int_identity__registry_changes') }}
+    where change_kind = 'merged'
 
 ),
 
@@ -69,10 +34,10 @@ recorded as (
 -- A merge is logged once, whatever reruns follow.
 not_yet_recorded as (
 
-    select run_merges.*
-    from run_merges
+    select registry_changes.*
+    from registry_changes
     left join recorded
-        on run_merges.absorbed_profile_id = recorded.absorbed_profile_id
+        on registry_changes.previous_profile_id = recorded.absorbed_profile_id
     where recorded.absorbed_profile_id is null
 
 ),
@@ -80,14 +45,21 @@ not_yet_recorded as (
 final as (
 
     select
-        cast(absorbed_profile_id as {{ dbt.type_string() }})
+        cast(previous_profile_id as {{ dbt.type_string() }})
             as absorbed_profile_id,
-        cast(surviving_profile_id as {{ dbt.type_string() }})
+        cast(profile_id as {{ dbt.type_string() }})
             as surviving_profile_id,
-        cast(merged_at as {{ dbt.type_timestamp() }}) as merged_at,
-        cast(invocation_id as {{ dbt.type_string() }}) as invocation_id,
+        cast(changed_at as {{ dbt.type_timestamp() }}) as merged_at,
+        cast(changed_invocation_id as {{ dbt.type_string() }})
+            as invocation_id,
         cast(identifier_count as {{ dbt.type_bigint() }})
-            as identifier_count
+            as identifier_count,
+        cast(cause_node_a as {{ dbt.type_string() }}) as cause_node_a,
+        cast(cause_node_b as {{ dbt.type_string() }}) as cause_node_b,
+        cast(cause_sources as {{ dbt.type_string() }}) as cause_sources,
+        cast(cause_rule_name as {{ dbt.type_string() }}) as cause_rule_name,
+        cast(cause_rule_detail as {{ dbt.type_string() }})
+            as cause_rule_detail
     from not_yet_recorded
 
 )
