@@ -14,10 +14,12 @@ ratios do not:
   with input and output.
 
 A run goes: generate, load, raw floor, then each layer with `dbt run`
-(staging; identity, from identifiers to persistent profile ids; the other
-intermediate models; the other marts), the graph floor, optionally the
-same staging and identity on Postgres, and last one new day of data
-(`cdp generate --next-day`) loaded and built incrementally, layer by layer.
+(staging; identity, from identifiers to persistent profile ids; the marts
+of profiles, traits, accounts, activity, consent and governance with their
+intermediate models), the graph floor, optionally the same staging and
+identity on Postgres, and last one new day of data (`cdp generate
+--next-day`) loaded and built incrementally, layer by layer. The seconds
+dbt spent per model folder come from its run_results.json.
 
     python -m cdp.bench [--profiles 1000000 ...] [--postgres] [--out bench]
 
@@ -54,8 +56,13 @@ IDENTITY = ["models/intermediate/identity", "models/marts/identity"]
 LAYERS: dict[str, tuple[list[str], list[str]]] = {
     "staging": (["models/staging"], []),
     "identity": (IDENTITY, []),
-    "intermediate, other": (["models/intermediate"], ["models/intermediate/identity"]),
-    "marts, other": (["models/marts"], ["models/marts/identity"]),
+    # Profiles, traits, accounts, activity, consent, governance: their
+    # intermediate models read marts of each other, so they run as one step;
+    # the per-folder breakdown below comes from dbt's run_results.json.
+    "marts and their intermediates": (
+        ["models/intermediate", "models/marts"],
+        IDENTITY,
+    ),
 }
 # Selects nothing: dbt's fixed cost (start-up, parsing, connecting).
 NOTHING = (["tag:bench_selects_nothing"], [])
@@ -68,6 +75,7 @@ class Step:
     peak_memory_mb: float
     rows: int | None = None
     baseline: str = RAW_FLOOR
+    folders: dict[str, float] | None = None
 
     @property
     def rows_per_second(self) -> float | None:
@@ -89,6 +97,22 @@ def run_step(
     return Step(
         name, round(seconds, 2), round(usage.ru_maxrss / 1024, 1), baseline=baseline
     )
+
+
+def folder_seconds(target_path: Path) -> dict[str, float]:
+    """Seconds dbt spent per model folder (models/<layer>/<folder>) in its
+    last command, from run_results.json; with two threads they add up to
+    more than the wall time."""
+    manifest = json.loads((target_path / "manifest.json").read_text())
+    results = json.loads((target_path / "run_results.json").read_text())
+    folders: dict[str, float] = {}
+    for result in results["results"]:
+        node = manifest["nodes"].get(result["unique_id"])
+        if not node or node["resource_type"] != "model":
+            continue
+        folder = "/".join(Path(node["original_file_path"]).parts[:3])
+        folders[folder] = folders.get(folder, 0.0) + result["execution_time"]
+    return folders
 
 
 def raw_row_count(env: dict[str, str]) -> int:
@@ -228,7 +252,9 @@ def benchmark(profiles: int, out: Path, postgres: bool) -> list[Step]:
     run_step("seeds", dbt("seed", (["path:seeds"], [])), env)
     steps.append(run_step("dbt fixed cost (selects nothing)", dbt("run", NOTHING), env))
     for layer, selector in LAYERS.items():
-        steps.append(run_step(f"{layer} (dbt run)", dbt("run", selector), env))
+        step = run_step(f"{layer} (dbt run)", dbt("run", selector), env)
+        step.folders = folder_seconds(target_path)
+        steps.append(step)
     steps.append(
         run_step(
             "staging tests + reconciliation (dbt build)",
@@ -273,6 +299,7 @@ def benchmark(profiles: int, out: Path, postgres: bool) -> list[Step]:
         step = run_step(
             f"new day: {layer} (incremental dbt run)", dbt("run", selector), env
         )
+        step.folders = folder_seconds(target_path)
         if layer == "identity":
             step.baseline = GRAPH_FLOOR
         steps.append(step)
@@ -350,7 +377,35 @@ def markdown(profiles: int, steps: list[Step]) -> str:
                 f"{(step.seconds - fixed.seconds) / with_io.seconds:.1f}x"
             )
         lines.append(line)
-    return "\n".join(lines)
+    return "\n".join(lines + build_summary(steps))
+
+
+def build_summary(steps: list[Step]) -> list[str]:
+    """The whole build against one incremental day, and per model folder."""
+    full = [s for s in steps if s.folders is not None and "new day" not in s.name]
+    day = [s for s in steps if s.folders is not None and "new day" in s.name]
+    full_seconds = sum(step.seconds for step in full)
+    day_seconds = sum(step.seconds for step in day)
+    lines = [
+        "",
+        f"Build, staging to marts (`dbt run` per layer): {full_seconds:.1f} s; "
+        f"after one new day, incremental: {day_seconds:.1f} s "
+        f"({day_seconds / full_seconds:.0%} of the full build).",
+        "",
+        "| model folder | full build s | new day s | new day / full |",
+        "|---|---:|---:|---:|",
+    ]
+    full_folders: dict[str, float] = {}
+    day_folders: dict[str, float] = {}
+    for group, folders in ((full, full_folders), (day, day_folders)):
+        for step in group:
+            for folder, seconds in (step.folders or {}).items():
+                folders[folder] = folders.get(folder, 0.0) + seconds
+    for folder in sorted(full_folders):
+        before, after = full_folders[folder], day_folders.get(folder, 0.0)
+        share = f"{after / before:.0%}" if before else ""
+        lines.append(f"| {folder} | {before:.1f} | {after:.1f} | {share} |")
+    return lines
 
 
 def main() -> None:
