@@ -227,22 +227,36 @@ def _parse_identifier(text: str) -> str:
     return f"{identifier_type}:{value}"
 
 
+# A link that int_identity__limit_splits cut after clustering (a chain
+# joined what a rule keeps apart) is kept in int_identity__edges_ruled and
+# cut in int_identity__limit_cuts: the cut's rule wins.
 _EDGE_COLUMNS = (
-    "node_a, node_b, sources, first_seen_at, rule_name, rule_detail, is_linked"
+    "edges.node_a, edges.node_b, edges.sources, edges.first_seen_at,"
+    " coalesce(cuts.rule_name, edges.rule_name),"
+    " coalesce(cuts.rule_detail, edges.rule_detail),"
+    " edges.is_linked and cuts.node_a is null"
 )
 
 
 def _edge_neighbours(
     wh: Warehouse, frontier: list[str], linked_only: bool
 ) -> Iterator[tuple[str, Hop]]:
-    """Edges of int_identity__edges_ruled touching the frontier."""
+    """Edges of int_identity__edges_ruled touching the frontier, with the
+    cuts of int_identity__limit_cuts."""
     edges = wh.relation("int_identity__edges_ruled")
+    cuts = wh.relation("int_identity__limit_cuts")
     for batch in _batches(frontier):
         nodes = _in_list(batch)
-        where = f"(node_a in ({nodes}) or node_b in ({nodes}))"
+        where = f"(edges.node_a in ({nodes}) or edges.node_b in ({nodes}))"
         if linked_only:
-            where += " and is_linked"
-        for row in wh.rows(f"select {_EDGE_COLUMNS} from {edges} where {where}"):
+            where += " and edges.is_linked and cuts.node_a is null"
+        sql = (
+            f"select {_EDGE_COLUMNS} from {edges} as edges"
+            f" left join {cuts} as cuts"
+            " on edges.node_a = cuts.node_a and edges.node_b = cuts.node_b"
+            f" where {where}"
+        )
+        for row in wh.rows(sql):
             node_a, node_b, sources, first_seen, rule, detail, linked = row
             for start, end in ((node_a, node_b), (node_b, node_a)):
                 yield (
@@ -337,7 +351,8 @@ def _chain(*iterables: Iterable[tuple[str, Hop]]) -> Iterator[tuple[str, Hop]]:
 
 def _over_limit_notes(wh: Warehouse, component_id: str) -> list[str]:
     """Warns when the cluster holds more of a type than its limit: the
-    limit cuts direct edges only, so a chain of hops can still join them."""
+    limit cuts direct edges only, and chains are split for the types of
+    limit 1 only, so a chain of hops can still join emails or phones."""
     table = wh.relation("int_identity__clusters_over_limit", required=False)
     if table is None:
         return []
@@ -349,8 +364,8 @@ def _over_limit_notes(wh: Warehouse, component_id: str) -> list[str]:
     return [
         f"Warning: this cluster holds {count} identifiers of type "
         f"{identifier_type}, more than its max_per_profile of {limit}; each "
-        "hop was within the limit. A do-not-link pair on the wrong hop "
-        "splits it."
+        "hop was within the limit, and only types of limit 1 are split. A "
+        "do-not-link pair on the wrong hop splits it."
         for identifier_type, count, limit in rows
     ]
 

@@ -32,6 +32,15 @@ EDGES = [
     # A do-not-link pair.
     ("email:d@x.com", "shop_customer_id:s9", "shop_customers", "2026-03-01",
      "do_not_link", "two people", False),
+    # Two contacts through a shared email: kept here, cut by the chain split.
+    ("crm_contact_id:c4", "email:f@x.com", "crm_contacts", "2026-05-01", *KEPT),
+    ("crm_contact_id:c5", "email:f@x.com", "crm_contacts", "2026-05-02", *KEPT),
+]  # fmt: skip
+
+# node_a, node_b, rule_name, rule_detail
+LIMIT_CUTS = [
+    ("crm_contact_id:c5", "email:f@x.com", "max_per_profile_chain",
+     "k9 held 2 identifiers of type crm_contact_id"),
 ]  # fmt: skip
 
 # node, component_id
@@ -49,6 +58,9 @@ CLUSTERS = [
     ("shop_customer_id:s1", "k6"),
     ("shop_customer_id:s2", "k7"),
     ("email:lonely@x.com", "k8"),
+    ("crm_contact_id:c4", "k9"),
+    ("email:f@x.com", "k9"),
+    ("crm_contact_id:c5", "k10"),
 ]
 
 # source_name, source_record_id, node, first_seen_at, is_blocked,
@@ -75,6 +87,8 @@ TABLES = {
     " source_record_id text, node text, first_seen_at timestamp, is_blocked"
     " boolean, blocked_rule_identifier_type text, blocked_rule_match_type text,"
     " blocked_rule_value text, is_record_anchor boolean",
+    "main_intermediate.int_identity__limit_cuts": "node_a text, node_b text,"
+    " rule_name text, rule_detail text",
     "main_marts.dim_profile_identifiers": "identifier_id text, profile_id text",
     "main_marts.fct_identity_rule_hits": "rule_name text",
     "main_intermediate.int_identity__clusters_over_limit": "component_id text,"
@@ -93,6 +107,7 @@ def _write_tables(
             (source, record, node, seen, blocked, *(rule or (None,) * 3), anchor)
             for source, record, node, seen, blocked, rule, anchor in IDENTIFIERS
         ],
+        "main_intermediate.int_identity__limit_cuts": LIMIT_CUTS,
         "main_marts.dim_profile_identifiers": list(profiles.items()),
         "main_marts.fct_identity_rule_hits": [(hit,) for hit in hits],
         # Cluster k1 listed as over a limit, as the model would list it.
@@ -183,6 +198,16 @@ def test_explain_names_the_limit_that_cut_a_shared_phone(graph: str) -> None:
     assert not result.linked
     assert [hop.is_linked for hop in result.path] == [True, False]
     assert "separated by: max_per_profile (phone:+1999 is shared)" in result.render()
+
+
+def test_explain_names_the_chain_split_that_parted_two_contacts(graph: str) -> None:
+    result = _explain(graph, "crm_contact_id:c4", "crm_contact_id:c5")
+    assert not result.linked
+    assert [hop.is_linked for hop in result.path] == [True, False]
+    assert "CUT by max_per_profile_chain" in result.render()
+    assert "separated by: max_per_profile_chain (k9 held 2" in result.render()
+    # The email stayed with c4: no kept path leads from it to c5.
+    assert not _explain(graph, "email:f@x.com", "crm_contact_id:c5").linked
 
 
 def test_explain_names_a_do_not_link_pair(graph: str) -> None:

@@ -1,8 +1,15 @@
 with
 
-components as (
+graph_components as (
 
     select * from {{ ref('int_identity__components') }}
+
+),
+
+limit_splits as (
+
+    select * from {{ ref('int_identity__limit_splits') }}
+    where is_last_split
 
 ),
 
@@ -10,6 +17,21 @@ identifiers as (
 
     select * from {{ ref('int_identity__identifiers') }}
     where not is_blocked
+
+),
+
+-- A component that breaks a rule through a chain is replaced by its
+-- pieces (int_identity__limit_splits).
+components as (
+
+    select
+        graph_components.node,
+        coalesce(
+            limit_splits.profile_component_id, graph_components.component_id
+        ) as component_id
+    from graph_components
+    left join limit_splits
+        on graph_components.node = limit_splits.node
 
 ),
 

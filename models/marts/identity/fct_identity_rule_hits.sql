@@ -20,6 +20,12 @@ edges as (
 
 ),
 
+limit_cuts as (
+
+    select * from {{ ref('int_identity__limit_cuts') }}
+
+),
+
 blocked_sources as (
 
     select distinct
@@ -122,11 +128,40 @@ edge_hits as (
 
 ),
 
+-- Links cut after clustering, where a chain joined what a rule keeps
+-- apart.
+chain_hits as (
+
+    select
+        rule_name,
+        case
+            when rule_name = 'max_per_profile_chain'
+                then 'seeds/identity/identity_identifier_types.csv'
+            else 'seeds/identity/identity_link_overrides.csv'
+        end as rule_file,
+        rule_key,
+        identifier_type_a,
+        identifier_value_a,
+        identifier_type_b,
+        identifier_value_b,
+        node_a,
+        node_b,
+        rule_detail,
+        sources,
+        first_seen_at,
+        last_seen_at,
+        record_count
+    from limit_cuts
+
+),
+
 unioned as (
 
     select * from block_hits
     union all
     select * from edge_hits
+    union all
+    select * from chain_hits
 
 ),
 
@@ -167,7 +202,12 @@ final as (
         cast(first_seen_at as {{ dbt.type_timestamp() }}) as first_seen_at,
         cast(last_seen_at as {{ dbt.type_timestamp() }}) as last_seen_at,
         cast(record_count as {{ dbt.type_bigint() }}) as record_count,
-        rule_name in ('do_not_link', 'max_per_profile') as is_edge_cut
+        rule_name in (
+            'do_not_link',
+            'max_per_profile',
+            'do_not_link_chain',
+            'max_per_profile_chain'
+        ) as is_edge_cut
     from kept
 
 )

@@ -303,11 +303,19 @@ cut_rules as (
 
     select 'do_not_link' as rule_key
     union all
+    select 'do_not_link_chain' as rule_key
+    union all
     select
         {{ dbt.concat(["'max_per_profile|'", 'identifier_type']) }}
             as rule_key
     from identifier_types
     where max_per_profile is not null
+    union all
+    select
+        {{ dbt.concat(["'max_per_profile_chain|'", 'identifier_type']) }}
+            as rule_key
+    from identifier_types
+    where max_per_profile = 1
 
 ),
 
@@ -315,7 +323,7 @@ cut_rule_hits as (
 
     select
         case
-            when rule_name = 'max_per_profile'
+            when rule_name in ('max_per_profile', 'max_per_profile_chain')
                 then {{ dbt.concat(['rule_name', "'|'", 'rule_key']) }}
             else rule_name
         end as rule_key
@@ -340,7 +348,7 @@ edges_cut as (
         'edges_cut' as metric_name,
         cut_rules.rule_key as metric_key,
         coalesce(cut_hits.edge_count, 0) as metric_value,
-        'Edges the rule cut (max_per_profile per limited type).'
+        'Edges the rule cut (_chain: after clustering, across a chain).'
             as metric_description
     from cut_rules
     left join cut_hits
@@ -389,7 +397,9 @@ over_limit_counts as (
 
 ),
 
--- What the edge rules could not prevent: they cut direct edges only.
+-- What the rules could not prevent: the edge rules cut direct edges
+-- only, and the chain splits cover limit 1 and do-not-link (both must
+-- stay 0), not the larger limits of email and phone.
 review_findings as (
 
     select

@@ -20,7 +20,11 @@ INCREMENTAL_MODEL = "stg_tracking__pages"
 # The sample holds no added days, so this matches the new day only.
 NEW_DAY_FILES = "day-*.csv"
 AUDIT_MODELS = ("fct_rejected_rows", "rpt_source_reconciliation")
-IDENTITY_MODELS = ("int_identity__components",)
+IDENTITY_MODELS = (
+    "int_identity__components",
+    "int_identity__limit_splits",
+    "int_identity__clusters",
+)
 REBUILT = (
     "staging",
     "data_quality",
