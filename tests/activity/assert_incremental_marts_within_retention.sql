@@ -18,6 +18,12 @@ email_events as (
 
 ),
 
+orders as (
+
+    select * from {{ ref('fct_orders') }}
+
+),
+
 retention_windows as (
 
     select * from {{ ref('retention_windows') }}
@@ -46,11 +52,24 @@ expired_email_events as (
 
 ),
 
+expired_orders as (
+
+    select
+        'fct_orders' as model_name,
+        order_id as row_key,
+        ordered_at as row_time
+    from orders
+    where not {{ is_within_retention('ordered_at', 'orders') }}
+
+),
+
 final as (
 
     select * from expired_sessions
     union all
     select * from expired_email_events
+    union all
+    select * from expired_orders
 
 )
 
