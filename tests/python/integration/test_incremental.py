@@ -6,6 +6,7 @@ run and the full refresh."""
 
 from __future__ import annotations
 
+import csv
 import itertools
 import shutil
 import subprocess
@@ -33,13 +34,14 @@ REBUILT = (
 )
 # Incremental marts, run after staging and identity with what else they
 # read; their own tests run in the full build.
-INCREMENTAL_MARTS = ("fct_web_sessions",)
+INCREMENTAL_MARTS = ("fct_web_sessions", "fct_email_events", "fct_orders")
 MARTS_SELECTED = (
     "--select",
     *(f"+{name}" for name in INCREMENTAL_MARTS),
     "--exclude",
     *REBUILT,
 )
+RETENTION_SEED = warehouse.PROJECT_DIR / "seeds/governance/retention_windows.csv"
 
 
 def _grow_by_one_day(sample_dir: Path, work: Path) -> Path:
@@ -133,6 +135,48 @@ def _left_profiles(built: BuiltWarehouse) -> set[str]:
     return {profile_id for (profile_id,) in rows}
 
 
+def _retention_days(data_class: str) -> int:
+    with RETENTION_SEED.open(newline="") as seed:
+        rows = {row["data_class"]: row for row in csv.DictReader(seed)}
+    return int(rows[data_class]["retention_days"])
+
+
+def _as_of_ageing_out_email(built: BuiltWarehouse) -> str:
+    """An as-of time five days after the first stored email event left
+    its retention window, so a run at it must delete stored rows."""
+    first = built.query(
+        f"select min(occurred_at) from {built.relation('fct_email_events')}"
+    )[0][0]
+    as_of = first + timedelta(days=_retention_days("email_events") + 5)
+    return f"{as_of:%Y-%m-%d %H:%M:%S}"
+
+
+def _assert_later_run_ages_out_rows(built: BuiltWarehouse) -> None:
+    """Time passes: an incremental run at a later as-of time must delete
+    the rows that aged out since they were written (nothing in its batch
+    touches them) and so equal a full refresh at that time."""
+    as_of = f'{{cdp_as_of: "{_as_of_ageing_out_email(built)}"}}'
+    before = _count(built, "fct_email_events")
+    assert built.dbt("run", "--select", *INCREMENTAL_MARTS, "--vars", as_of)
+    assert _count(built, "fct_email_events") < before, "no email event aged out"
+    assert built.dbt(
+        "test",
+        "--select",
+        "assert_incremental_marts_within_retention",
+        "--vars",
+        as_of,
+    )
+    incremental = _snapshot(built, list(INCREMENTAL_MARTS))
+    assert built.dbt(
+        "run", "--select", *INCREMENTAL_MARTS, "--full-refresh", "--vars", as_of
+    )
+    refreshed = _snapshot(built, list(INCREMENTAL_MARTS))
+    differing = [
+        name for name in INCREMENTAL_MARTS if incremental[name] != refreshed[name]
+    ]
+    assert differing == [], "after ageing, incremental and full refresh differ"
+
+
 def test_incremental_day_equals_full_refresh(
     built_copy: BuiltWarehouse, tmp_path: Path
 ) -> None:
@@ -152,7 +196,12 @@ def test_incremental_day_equals_full_refresh(
         or name in AUDIT_MODELS + IDENTITY_MODELS + INCREMENTAL_MARTS
     ]
     assert built.dbt("run", *MARTS_SELECTED)
-    assert built.dbt("test", "--select", "assert_web_sessions_hold_every_event")
+    assert built.dbt(
+        "test",
+        "--select",
+        "assert_web_sessions_hold_every_event",
+        "assert_incremental_marts_within_retention",
+    )
     incremental = _snapshot(built, compared)
     ids_incremental = _profile_ids(built)
     scope, modes = _scope(built)
@@ -188,3 +237,5 @@ def test_incremental_day_equals_full_refresh(
     assert merges == merges_incremental, "--full-refresh logged merges again"
     absorbed = [absorbed_id for absorbed_id, _ in merges]
     assert len(absorbed) == len(set(absorbed)), "a merge was logged twice"
+
+    _assert_later_run_ages_out_rows(built)
