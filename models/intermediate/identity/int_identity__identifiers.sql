@@ -320,49 +320,74 @@ observed as (
 
 ),
 
+-- Rules are matched once per distinct value, not per observation: a
+-- junk value seen on thousands of records is tested once. Exact rules join
+-- on the value; only the few regex rules are tried against every value.
+observed_values as (
+
+    select distinct
+        identifier_type,
+        identifier_value
+    from observed
+
+),
+
+rule_candidates as (
+
+    select
+        observed_values.identifier_type,
+        observed_values.identifier_value,
+        blocked_values.identifier_type as blocked_rule_identifier_type,
+        blocked_values.match_type as blocked_rule_match_type,
+        blocked_values.value as blocked_rule_value
+    from observed_values
+    inner join blocked_values
+        on
+            observed_values.identifier_value = blocked_values.value
+            and blocked_values.match_type = 'exact'
+            and blocked_values.identifier_type
+            in (observed_values.identifier_type, '*')
+    union all
+    select
+        observed_values.identifier_type,
+        observed_values.identifier_value,
+        blocked_values.identifier_type as blocked_rule_identifier_type,
+        blocked_values.match_type as blocked_rule_match_type,
+        blocked_values.value as blocked_rule_value
+    from observed_values
+    inner join blocked_values
+        on
+            blocked_values.match_type = 'regex'
+            and blocked_values.identifier_type
+            in (observed_values.identifier_type, '*')
+            and {{ identity_regex_matches(
+                'observed_values.identifier_value',
+                'blocked_values.value') }}
+
+),
+
 -- When several rules block a value, the most specific one is recorded:
 -- a rule for the type before a rule for every type, exact before regex.
 block_matches as (
 
     select
-        observed.source_name,
-        observed.source_record_id,
-        observed.identifier_type,
-        observed.identifier_value,
-        blocked_values.identifier_type as blocked_rule_identifier_type,
-        blocked_values.match_type as blocked_rule_match_type,
-        blocked_values.value as blocked_rule_value,
+        identifier_type,
+        identifier_value,
+        blocked_rule_identifier_type,
+        blocked_rule_match_type,
+        blocked_rule_value,
         row_number() over (
-            partition by
-                observed.source_name,
-                observed.source_record_id,
-                observed.identifier_type,
-                observed.identifier_value
+            partition by identifier_type, identifier_value
             order by
-                case when blocked_values.identifier_type = '*' then 1
+                case when blocked_rule_identifier_type = '*' then 1
                     else 0
                 end,
-                case when blocked_values.match_type = 'exact' then 0
+                case when blocked_rule_match_type = 'exact' then 0
                     else 1
                 end,
-                blocked_values.value
+                blocked_rule_value
         ) as match_rank
-    from observed
-    inner join blocked_values
-        on
-            blocked_values.identifier_type in (observed.identifier_type, '*')
-            and (
-                (
-                    blocked_values.match_type = 'exact'
-                    and observed.identifier_value = blocked_values.value
-                )
-                or (
-                    blocked_values.match_type = 'regex'
-                    and {{ identity_regex_matches(
-                        'observed.identifier_value',
-                        'blocked_values.value') }}
-                )
-            )
+    from rule_candidates
 
 ),
 
@@ -377,9 +402,7 @@ flagged as (
     from observed
     left join block_matches
         on
-            observed.source_name = block_matches.source_name
-            and observed.source_record_id = block_matches.source_record_id
-            and observed.identifier_type = block_matches.identifier_type
+            observed.identifier_type = block_matches.identifier_type
             and observed.identifier_value = block_matches.identifier_value
             and block_matches.match_rank = 1
 
