@@ -153,3 +153,19 @@
     {%- set node = graph.nodes.get('seed.' ~ project_name ~ '.' ~ seed_name) -%}
     {{ return(node.original_file_path if node else seed_name) }}
 {% endmacro %}
+
+{#- One error per column of `required` missing from the seed's table,
+    naming the file and the header it needs. Names are compared exactly,
+    so that a header passes or fails alike on every warehouse. A check
+    runs this first: its row queries cannot run without the columns. -#}
+{% macro seed_header_errors(relation, seed_file, required) %}
+    {%- set present = adapter.get_columns_in_relation(relation)
+        | map(attribute='name') | list -%}
+    {%- set errors = [] -%}
+    {%- for column in required if column not in present -%}
+        {%- do errors.append(seed_file ~ ": the header has no column '"
+            ~ column ~ "'; the first line must name the columns "
+            ~ required | join(',')) -%}
+    {%- endfor -%}
+    {{ return(errors) }}
+{% endmacro %}

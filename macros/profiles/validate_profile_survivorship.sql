@@ -14,6 +14,13 @@
         {{ return('') }}
     {%- endif -%}
     {%- set seed_file = identity_rules_seed_path('profile_survivorship') -%}
+    {%- set header_errors = seed_header_errors(relation, seed_file,
+        ['attribute_name', 'rule', 'source_order', 'description']) -%}
+    {%- if header_errors -%}
+        {{ exceptions.raise_compiler_error(
+            "The profile survivorship rules cannot be read; fix the"
+            ~ " header:\n  " ~ header_errors | join('\n  ')) }}
+    {%- endif -%}
     {%- set attribute_sources = profile_attribute_sources() -%}
     {%- set rules = profile_survivorship_rules() -%}
     {%- set source_pattern = modules.re.compile('^[a-z][a-z0-9_]*$') -%}
