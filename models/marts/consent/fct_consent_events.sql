@@ -41,6 +41,19 @@ erasure_registry as (
 
 ),
 
+-- The identifiers a signal names, as one key per distinct combination:
+-- the signals of a record share them, so finding profiles and erasures
+-- per combination does the work once per record, not once per signal.
+keyed_signals as (
+
+    select
+        *,
+        {{ composite_key(identifier_columns) }}
+            as identity_key
+    from signals
+
+),
+
 mapped_signals as (
 
     select
@@ -60,7 +73,7 @@ purposed as (
     select
         signals.*,
         signal_purposes.purpose
-    from signals
+    from keyed_signals as signals
     inner join signal_purposes
         on
             signals.source_name = signal_purposes.source_name
@@ -79,7 +92,7 @@ purposed as (
     select
         signals.*,
         cast(null as {{ dbt.type_string() }}) as purpose
-    from signals
+    from keyed_signals as signals
     left join mapped_signals
         on
             signals.source_name = mapped_signals.source_name
@@ -95,32 +108,60 @@ chosen as (
 
 ),
 
--- Every identifier the source record names, to find its profile.
+identity_keys as (
+
+    select
+        identity_key,
+        {{ identifier_columns | join(',\n        ') }}
+    from keyed_signals
+    group by
+        identity_key,
+        {{ identifier_columns | join(',\n        ') }}
+
+),
+
+-- Every identifier a combination holds, to find its profile.
 candidates as (
 
     {% for column in identifier_columns %}
         select
-            signal_id,
+            identity_key,
             '{{ column }}' as identifier_type,
             {{ identity_node("'" ~ column ~ "'", column) }} as identifier_id
-        from signals
+        from identity_keys
         where {{ column }} is not null
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
 
+candidate_identifiers as (
+
+    select distinct identifier_id
+    from candidates
+
+),
+
 -- A record naming any erased identifier is left out, whether or not the
 -- identity graph still places it (an erased person's identifiers are not
 -- in dim_profile_identifiers any more).
-erased_signals as (
+erased_identifiers as (
 
-    select distinct candidates.signal_id
-    from candidates
+    select candidate_identifiers.identifier_id
+    from candidate_identifiers
     inner join erasure_registry
         on
             erasure_registry.identifier_key
-            = {{ sha256_hex('candidates.identifier_id') }}
+            = {{ sha256_hex('candidate_identifiers.identifier_id') }}
+
+),
+
+erased_keys as (
+
+    select distinct candidates.identity_key
+    from candidates
+    inner join erased_identifiers
+        on candidates.identifier_id = erased_identifiers.identifier_id
 
 ),
 
@@ -129,11 +170,11 @@ erased_signals as (
 resolved as (
 
     select
-        candidates.signal_id,
+        candidates.identity_key,
         candidates.identifier_type,
         profile_identifiers.profile_id,
         row_number() over (
-            partition by candidates.signal_id
+            partition by candidates.identity_key
             order by identifier_types.priority, candidates.identifier_id
         ) as resolution_rank
     from candidates
@@ -193,11 +234,11 @@ final as (
     from located
     left join resolved
         on
-            located.signal_id = resolved.signal_id
+            located.identity_key = resolved.identity_key
             and resolved.resolution_rank = 1
-    left join erased_signals
-        on located.signal_id = erased_signals.signal_id
-    where erased_signals.signal_id is null
+    left join erased_keys
+        on located.identity_key = erased_keys.identity_key
+    where erased_keys.identity_key is null
 
 )
 
