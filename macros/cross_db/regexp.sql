@@ -26,3 +26,20 @@
 {% macro postgres__regexp_contains(expression, pattern) -%}
     ({{ expression }} ~ '{{ pattern }}')
 {%- endmacro %}
+
+{#- Every match of a pattern's first group in a text, one row per match:
+    a set-returning expression, for the select list of a query that has
+    one input row per text (no other set-returning expression beside it).
+    A text without a match gives no row. -#}
+{% macro regexp_extract_each(expression, pattern) -%}
+    {{ return(adapter.dispatch('regexp_extract_each', 'warehouse_cdp')(
+        expression, pattern)) }}
+{%- endmacro %}
+
+{% macro default__regexp_extract_each(expression, pattern) -%}
+    unnest(regexp_extract_all({{ expression }}, '{{ pattern }}', 1))
+{%- endmacro %}
+
+{% macro postgres__regexp_extract_each(expression, pattern) -%}
+    (regexp_matches({{ expression }}, '{{ pattern }}', 'g'))[1]
+{%- endmacro %}

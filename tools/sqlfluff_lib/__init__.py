@@ -98,6 +98,8 @@ dbt = SimpleNamespace(
     current_timestamp=lambda: "current_timestamp",
     position=lambda substring, text: f"position({substring} in {text})",
     split_part=lambda text, delimiter, part: f"split_part({text}, {delimiter}, {part})",
+    right=lambda text, length: f"right({text}, {length})",
+    length=lambda text: f"length({text})",
 )
 adapter = SimpleNamespace(
     dispatch=lambda name, *args: _call(name),
