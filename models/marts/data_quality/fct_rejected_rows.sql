@@ -53,10 +53,11 @@ numbered as (
 -- not with rows times erased people.
 landed_rows as (
 
-    select distinct
+    select
         raw_row_hash,
         raw_row
-    from hashed
+    from numbered
+    where landing_number = 1
 
 ),
 
