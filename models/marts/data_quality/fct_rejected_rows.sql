@@ -76,8 +76,14 @@ value_pieces as (
 
     select
         raw_row_hash,
-        {{ split_to_rows('row_values', "'\"'") }} as value_piece
-    from landed_rows
+        value_piece
+    from (
+        select
+            raw_row_hash,
+            {{ split_to_rows('row_values', "'\"'") }} as value_piece
+        from landed_rows
+    ) as split
+    where value_piece <> ''
 
 ),
 
@@ -152,13 +158,18 @@ erased_rows as (
     inner join erased_ids
         on value_pieces.value_piece = erased_ids.id_value
     union
-    -- An id holding a delimiter of its own spans several pieces, so it is
-    -- looked for in the whole row instead.
+    -- An id holding a delimiter of its own spans several pieces: a row
+    -- holding its first piece is searched for the whole of it.
     select landed_rows.raw_row_hash
-    from landed_rows
+    from value_pieces
     inner join erased_ids
         on
-            erased_ids.id_value like '%"%'
+            value_pieces.value_piece
+            = {{ dbt.split_part('erased_ids.id_value', "'\"'", 1) }}
+            and erased_ids.id_value like '%"%'
+    inner join landed_rows
+        on
+            value_pieces.raw_row_hash = landed_rows.raw_row_hash
             and {{ dbt.position('erased_ids.id_pattern',
                                 'landed_rows.row_values') }} > 0
     union
