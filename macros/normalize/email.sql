@@ -19,3 +19,14 @@
     ({{ clean_text(expression) }} is not null
         and ({{ normalize_email(expression) }}) is null)
 {%- endmacro %}
+
+{#- What an email shares with every email-shaped word it is part of: the
+    last character before the @ and the first label of the domain (an
+    address always has a dot after it). Joining on it finds the words an
+    erased email may sit inside without trying every pair. -#}
+{% macro email_match_key(expression) -%}
+    {{ dbt.concat([
+        dbt.right(dbt.split_part(expression, "'@'", 1), 1),
+        "'@'",
+        dbt.split_part(dbt.split_part(expression, "'@'", 2), "'.'", 1)]) }}
+{%- endmacro %}

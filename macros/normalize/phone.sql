@@ -78,6 +78,26 @@
     end
 {%- endmacro %}
 
+{#- The national significant number of an E.164 phone: its digits after
+    the calling code. Whatever way a person wrote the number ("+44 20 ...",
+    "020 ...", "(0)20 ..."), these digits appear in a row once everything
+    but digits is removed. Calling codes never begin with another code, so
+    the codes of the rules above can be tried in any order. A number of
+    another country loses the three digits after "+" (the longest a calling
+    code can be): the tail of its national number, which matches at least
+    every row the whole number would. -#}
+{% macro phone_national_number(e164_phone) -%}
+    {%- set calling_codes = phone_country_rules().values()
+        | map('first') | unique | sort -%}
+    case
+    {%- for code in calling_codes %}
+        when {{ e164_phone }} like '+{{ code }}%'
+            then substring({{ e164_phone }}, {{ code | length + 2 }})
+    {%- endfor %}
+        else substring({{ e164_phone }}, 5)
+    end
+{%- endmacro %}
+
 {#- True when a phone was given but could not be read. -#}
 {% macro is_invalid_phone(phone, country_code) -%}
     ({{ clean_text(phone) }} is not null

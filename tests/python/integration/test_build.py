@@ -5,6 +5,7 @@ every mart."""
 from __future__ import annotations
 
 import hashlib
+from typing import NamedTuple
 
 from conftest import BuiltWarehouse
 
@@ -64,13 +65,22 @@ def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _erased_people(
-    built: BuiltWarehouse,
-) -> tuple[set[str], set[str], set[tuple[str, str]], set[str]]:
-    """Emails, phones and (first, last) names of everyone a verified or
-    completed deletion request names, found from the staged requests and
-    the identity registry, independently of the erasure models; and the
-    profiles of people who are not erased but share such a name."""
+class ErasedPeople(NamedTuple):
+    """What the sample's erased people can be found by."""
+
+    emails: set[str]
+    phones: set[str]
+    ids: set[tuple[str, str]]
+    names: set[tuple[str, str]]
+    namesakes: set[str]
+
+
+def _erased_people(built: BuiltWarehouse) -> ErasedPeople:
+    """Emails, phones, ids (identifier type, value) and (first, last) names
+    of everyone a verified or completed deletion request names, found from
+    the staged requests and the identity registry, independently of the
+    erasure models; and the profiles of people who are not erased but share
+    such a name."""
     requests = built.query(
         "select email, phone, coalesce(customer_id, user_id)"
         f" from {built.relation('stg_privacy__requests')}"
@@ -95,6 +105,9 @@ def _erased_people(
     emails |= {email for email, _, _ in requests if email}
     phones = {value for kind, value in identifiers if kind == "phone"}
     phones |= {phone for _, phone, _ in requests if phone}
+    ids = {
+        (kind, value) for kind, value in identifiers if kind not in ("email", "phone")
+    }
     names: set[tuple[str, str]] = set()
     others: dict[tuple[str, str], set[str]] = {}
     for model, key, kind in _NAMED_RECORDS:
@@ -115,7 +128,7 @@ def _erased_people(
         for profile in others.get(name, set())
         if profile is not None
     }
-    return emails, phones, names, namesakes
+    return ErasedPeople(emails, phones, ids, names, namesakes)
 
 
 def _mart_text_columns(built: BuiltWarehouse) -> dict[str, list[str]]:
@@ -137,7 +150,7 @@ def test_erased_people_appear_in_no_mart(built: BuiltWarehouse) -> None:
     """Emails and phones must appear nowhere. A name is searched as a first
     and a last name in one row (or written in full); the sample has
     namesakes, so a row of a namesake's profile does not count."""
-    emails, phones, names, namesakes = _erased_people(built)
+    emails, phones, _, names, namesakes = _erased_people(built)
     assert emails and phones and names, "the sample holds erased people"
     others = ", ".join(_literal(profile) for profile in sorted(namesakes))
     found = []
@@ -170,10 +183,79 @@ def test_erased_people_appear_in_no_mart(built: BuiltWarehouse) -> None:
 
 
 def test_erased_people_leave_tombstones(built: BuiltWarehouse) -> None:
-    emails, _, _, _ = _erased_people(built)
+    emails = _erased_people(built).emails
     tombstones = built.query(
         "select identifier_type, identifier_sha256"
         f" from {built.relation('dim_erasure_tombstones')}"
     )
     hashed = {value for kind, value in tombstones if kind == "email"}
     assert {hashlib.sha256(email.encode()).hexdigest() for email in emails} <= hashed
+
+
+# Calling codes of countries whose national numbers begin with a trunk 0.
+_TRUNK_ZERO_CODES = ("+31", "+32", "+33", "+44", "+49")
+
+
+def _national_format(phone: str) -> str:
+    """An E.164 phone of a _TRUNK_ZERO_CODES country as written at home:
+    +33735687556 -> 07 35 68 75 56."""
+    digits = "0" + phone[3:]
+    return " ".join(digits[start : start + 2] for start in range(0, len(digits), 2))
+
+
+def test_rejected_rows_naming_erased_people_are_redacted(
+    built_copy: BuiltWarehouse,
+) -> None:
+    """Raw rows that staging rejects and that name an erased person only by
+    an id, by a phone written the national way or by an upper-case email
+    are redacted in fct_rejected_rows, key included, as each warehouse
+    writes raw rows to JSON. Rows holding an id that merely contains an
+    erased one, or a phone one digit away, keep their content."""
+    built = built_copy
+    erased = _erased_people(built)
+    ids = sorted(value for _, value in erased.ids)
+    phones = sorted(p for p in erased.phones if p.startswith(_TRUNK_ZERO_CODES))
+    assert ids and phones, "the sample holds erased ids and phones"
+    phone = phones[0]
+    neighbour = phone[:-1] + str((int(phone[-1]) + 1) % 10)
+    # loyalty_id, email, phone, redacted?; a bad updated_at or an empty
+    # loyalty_id makes staging reject each row.
+    landed = [(value, None, None, True) for value in ids]
+    landed += [(value + "0", None, None, False) for value in ids]
+    landed += [
+        ("", None, _national_format(phone), True),
+        ("", None, _national_format(neighbour), False),
+        ("", min(erased.emails).upper(), None, True),
+    ]
+    values = ", ".join(
+        f"({_literal(loyalty_id)}, {_literal(email) if email else 'null'},"
+        f" {_literal(written) if written else 'null'}, 'not a date',"
+        f" '2031-01-01T00:{number // 60:02d}:{number % 60:02d}Z')"
+        for number, (loyalty_id, email, written, _) in enumerate(landed)
+    )
+    built.query(
+        "insert into raw_offline.loyalty_members"
+        " (loyalty_id, email, phone, updated_at, _loaded_at)"
+        f" values {values} returning loyalty_id"
+    )
+    # The views of a DuckDB copy still name the original file: they are
+    # made again with the model.
+    upstream_views = "+fct_rejected_rows,config.materialized:view"
+    assert built.dbt("run", "--select", upstream_views, "fct_rejected_rows")
+    rows = built.query(
+        "select natural_key, raw_row"
+        f" from {built.relation('fct_rejected_rows')}"
+        " where table_name = 'loyalty_members'"
+        " and loaded_at >= cast('2031-01-01' as timestamp)"
+        " order by loaded_at"
+    )
+    assert len(rows) == len(landed)
+    redacted = '{"redacted": "erased person"}'
+    for (natural_key, raw_row), (loyalty_id, email, written, is_erased) in zip(
+        rows, landed, strict=True
+    ):
+        naming = loyalty_id or written or email
+        if is_erased:
+            assert (natural_key, raw_row) == (None, redacted), naming
+        else:
+            assert naming in raw_row, f"{naming} must stay in {raw_row}"
