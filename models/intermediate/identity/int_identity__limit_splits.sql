@@ -170,31 +170,22 @@ candidates as (
 
 ),
 
--- Kept links of the candidates in both directions, and a step of 0 from
--- each node to itself so that a reached node keeps its seed.
+-- Kept links of the candidates, in both directions.
 candidate_steps as (
 
     select
         kept_edges.node_a as from_node,
-        kept_edges.node_b as to_node,
-        1 as step
+        kept_edges.node_b as to_node
     from kept_edges
     inner join candidates
         on kept_edges.node_a = candidates.node
     union all
     select
         kept_edges.node_b as from_node,
-        kept_edges.node_a as to_node,
-        1 as step
+        kept_edges.node_a as to_node
     from kept_edges
     inner join candidates
         on kept_edges.node_b = candidates.node
-    union all
-    select
-        node as from_node,
-        node as to_node,
-        0 as step
-    from candidates
 
 ),
 
@@ -299,8 +290,7 @@ pieces_0 as (
 
         select
             candidate_steps.from_node,
-            candidate_steps.to_node,
-            candidate_steps.step
+            candidate_steps.to_node
         from candidate_steps
         inner join members_{{ p }} as members_from
             on candidate_steps.from_node = members_from.node
@@ -310,7 +300,12 @@ pieces_0 as (
 
     ),
 
-    reach_{{ p }}_0 as (
+    -- Ring r: the nodes r hops from their nearest seed, each with the
+    -- seed of the strongest rank among its neighbours in ring r - 1. A
+    -- neighbour of ring r - 1 lies in ring r - 2, r - 1 or r, so leaving
+    -- out the first two leaves ring r: each round reads one ring, not
+    -- everything reached so far.
+    ring_{{ p }}_0 as (
 
         select
             seed_node as node,
@@ -323,39 +318,57 @@ pieces_0 as (
 
     {%- for round in range(1, max_hops + 1) %}
 {%- set r = round | string %}
-{%- set previous = 'reach_' ~ p ~ '_' ~ (round - 1) %}
+{%- set outer = 'ring_' ~ p ~ '_' ~ (round - 1) %}
+{%- set inner = 'ring_' ~ p ~ '_' ~ (round - 2) %}
 
 offers_{{ p }}_{{ r }} as (
 
     select
         steps_{{ p }}.to_node as node,
-        {{ previous }}.seed_node,
-        {{ previous }}.seed_rank,
-        {{ previous }}.hops + steps_{{ p }}.step as hops,
+        {{ outer }}.seed_node,
+        {{ outer }}.seed_rank,
         row_number() over (
             partition by steps_{{ p }}.to_node
-            order by
-                {{ previous }}.hops + steps_{{ p }}.step,
-                {{ previous }}.seed_rank
+            order by {{ outer }}.seed_rank
         ) as offer_rank
-    from {{ previous }}
+    from {{ outer }}
     inner join steps_{{ p }}
-        on {{ previous }}.node = steps_{{ p }}.from_node
+        on {{ outer }}.node = steps_{{ p }}.from_node
+    left join {{ outer }} as same_ring
+        on steps_{{ p }}.to_node = same_ring.node
+    {%- if round > 1 %}
+    left join {{ inner }} as inner_ring
+        on steps_{{ p }}.to_node = inner_ring.node
+    {%- endif %}
+    where
+        same_ring.node is null
+        {%- if round > 1 %}
+        and inner_ring.node is null
+        {%- endif %}
 
 ),
 
-reach_{{ p }}_{{ r }} as {{ identity_materialized_cte() }} (
+ring_{{ p }}_{{ r }} as {{ identity_materialized_cte() }} (
 
     select
         node,
         seed_node,
         seed_rank,
-        hops
+        {{ round }} as hops
     from offers_{{ p }}_{{ r }}
     where offer_rank = 1
 
 ),
 {%- endfor %}
+
+    reach_{{ p }} as (
+
+        {% for round in range(0, max_hops + 1) -%}
+            {% if not loop.first %}union all{% endif %}
+            select * from ring_{{ p }}_{{ round }}
+        {% endfor %}
+
+    ),
 
     split_{{ p }} as (
 
@@ -370,9 +383,9 @@ reach_{{ p }}_{{ r }} as {{ identity_materialized_cte() }} (
             seeds_{{ p }}.seed_type as split_identifier_type,
         {%- endif %}
             members_{{ p }}.piece as piece_before,
-            reach_{{ p }}_{{ max_hops }}.seed_node,
+            reach_{{ p }}.seed_node,
             case
-                when reach_{{ p }}_{{ max_hops }}.node is null
+                when reach_{{ p }}.node is null
                     then cast({{ dbt.concat([
                     "'int_identity__limit_splits: node '",
                     'members_' ~ p ~ '.node',
@@ -380,14 +393,14 @@ reach_{{ p }}_{{ r }} as {{ identity_materialized_cte() }} (
                     ~ " seed of its piece; raise var"
                     ~ " cdp_identity_split_max_hops'",
                 ]) }} as {{ dbt.type_bigint() }})
-                else reach_{{ p }}_{{ max_hops }}.hops
+                else reach_{{ p }}.hops
             end as seed_hops,
             seeds_{{ p }}.seed_count
         from members_{{ p }}
-        left join reach_{{ p }}_{{ max_hops }}
-            on members_{{ p }}.node = reach_{{ p }}_{{ max_hops }}.node
+        left join reach_{{ p }}
+            on members_{{ p }}.node = reach_{{ p }}.node
         left join seeds_{{ p }}
-            on reach_{{ p }}_{{ max_hops }}.seed_node = seeds_{{ p }}.seed_node
+            on reach_{{ p }}.seed_node = seeds_{{ p }}.seed_node
 
     ),
 
