@@ -184,19 +184,24 @@
 {%- endmacro %}
 
 {#- A node that was never merged is the root (smallest node) of its
-    component; every other node has a flattened label pointing there. -#}
+    component; every other node has a flattened label pointing there.
+    Labels are joined to their roots before the nodes are: both joins then
+    look up a unique key. Joined the other way round, Postgres hashed the
+    left join's output on the root key, where every unmerged node has a
+    null and every node of a component the same root; the hash table split
+    into 131,072 batches and the step took 98 s at 100k profiles (0.8 s
+    this way). -#}
 {% macro connected_components_result_sql(nodes, labels) -%}
     with
 
-    nodes as (
+    labelled as (
 
-        select node, node_key from {{ nodes }}
-
-    ),
-
-    labels as (
-
-        select node_key, parent_key from {{ labels }}
+        select
+            labels.node_key,
+            roots.node as root_node
+        from {{ labels }} as labels
+        inner join {{ nodes }} as roots
+            on labels.parent_key = roots.node_key
 
     ),
 
@@ -204,13 +209,11 @@
 
         select
             cast(nodes.node as {{ dbt.type_string() }}) as node,
-            cast(coalesce(roots.node, nodes.node)
+            cast(coalesce(labelled.root_node, nodes.node)
                 as {{ dbt.type_string() }}) as component_id
-        from nodes
-        left join labels
-            on nodes.node_key = labels.node_key
-        left join nodes as roots
-            on labels.parent_key = roots.node_key
+        from {{ nodes }} as nodes
+        left join labelled
+            on nodes.node_key = labelled.node_key
 
     )
 
