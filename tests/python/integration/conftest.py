@@ -11,6 +11,7 @@ its start-up cost is paid once.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -28,6 +29,7 @@ CDP = str(Path(sys.executable).with_name("cdp"))
 SAMPLE_PROFILES = 3000
 SAMPLE_SEED = 42
 TEST_PG_DATABASE = "cdp_pytest"
+CROSS_CHECK = "{cdp_components_cross_check: true}"
 
 
 @dataclass
@@ -110,6 +112,23 @@ def _skip_or_fail_without_postgres() -> None:
         pytest.skip(message)
 
 
+def _assert_engines_compared(built: BuiltWarehouse) -> None:
+    """The build just run compared the two clustering engines on the
+    identity graph, and the SQL engine had nodes to cluster."""
+    results = json.loads((built.target_path / "run_results.json").read_text())
+    compared = [
+        result["status"]
+        for result in results["results"]
+        if result["unique_id"].startswith(
+            "test.warehouse_cdp.same_components_as_int_identity__components_python"
+        )
+    ]
+    assert compared == ["pass"], f"engines not compared on the sample: {compared}"
+    relation = built.relation("int_identity__components_sql")
+    (nodes,) = built.query(f"select count(*) from {relation}")[0]
+    assert nodes > 0, "the SQL engine clustered nothing"
+
+
 @pytest.fixture(scope="session", params=["duckdb", "postgres"])
 def built(
     request: pytest.FixtureRequest,
@@ -137,7 +156,13 @@ def built(
         target_path=warehouse.PROJECT_DIR / f"target-pytest-{target}",
     )
     built_warehouse.load(sample_dir, replace=True)
-    assert built_warehouse.dbt("build"), f"dbt build failed on {target}"
+    # The first build also runs the SQL clustering engine beside the
+    # Python one on DuckDB and compares them on the sample's real graph.
+    assert built_warehouse.dbt("build", "--vars", CROSS_CHECK), (
+        f"dbt build failed on {target}"
+    )
+    if target == "duckdb":
+        _assert_engines_compared(built_warehouse)
     yield built_warehouse
     if target == "postgres":
         warehouse.drop_postgres_database(TEST_PG_DATABASE)
