@@ -51,6 +51,20 @@ def validate_identity_rules() -> str:
     return ""
 
 
+def identity_regex_rule_matches(
+    values_cte: str, rules_cte: str, force_join: bool = False
+) -> str:
+    """A whole select in the real macro; here one reading both CTEs."""
+    return (
+        f"select {values_cte}.identifier_type, {values_cte}.identifier_value,"
+        f" {rules_cte}.identifier_type as blocked_rule_identifier_type,"
+        f" {rules_cte}.match_type as blocked_rule_match_type,"
+        f" {rules_cte}.value as blocked_rule_value"
+        f" from {values_cte} inner join {rules_cte}"
+        f" on {values_cte}.identifier_type = {rules_cte}.identifier_type"
+    )
+
+
 def validate_profile_survivorship() -> str:
     """Runs checks at build time and renders no SQL."""
     return ""

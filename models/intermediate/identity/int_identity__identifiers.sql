@@ -322,7 +322,9 @@ observed as (
 
 -- Rules are matched once per distinct value, not per observation: a
 -- junk value seen on thousands of records is tested once. Exact rules join
--- on the value; only the few regex rules are tried against every value.
+-- on the value; only the few regex rules are tried against every value,
+-- each pattern written in as a literal (macros/identity_rules/
+-- identity_regex_rule_matches.sql).
 observed_values as (
 
     select distinct
@@ -348,21 +350,7 @@ rule_candidates as (
             and blocked_values.identifier_type
             in (observed_values.identifier_type, '*')
     union all
-    select
-        observed_values.identifier_type,
-        observed_values.identifier_value,
-        blocked_values.identifier_type as blocked_rule_identifier_type,
-        blocked_values.match_type as blocked_rule_match_type,
-        blocked_values.value as blocked_rule_value
-    from observed_values
-    inner join blocked_values
-        on
-            blocked_values.match_type = 'regex'
-            and blocked_values.identifier_type
-            in (observed_values.identifier_type, '*')
-            and {{ identity_regex_matches(
-                'observed_values.identifier_value',
-                'blocked_values.value') }}
+    {{ identity_regex_rule_matches('observed_values', 'blocked_values') }}
 
 ),
 
